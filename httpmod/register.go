@@ -1,0 +1,31 @@
+package httpmod
+
+import "go.uber.org/fx"
+
+const (
+	routesGroup     = `group:"m8fx.httpmod.routes"`
+	rootRoutesGroup = `group:"m8fx.httpmod.root_routes"`
+	middlewareGroup = `group:"m8fx.httpmod.middleware"`
+)
+
+// AsRoutes annotates a constructor whose result implements [Routes] so that
+// its routes are mounted under API_PREFIX. Use it inside fx.Provide:
+//
+//	fx.Provide(httpmod.AsRoutes(items.NewRoutes))
+func AsRoutes(ctor any) any {
+	return fx.Annotate(ctor, fx.As(new(Routes)), fx.ResultTags(routesGroup))
+}
+
+// AsRootRoutes is [AsRoutes] for routes mounted at the engine root, outside
+// API_PREFIX (the kit uses it for /metrics).
+func AsRootRoutes(ctor any) any {
+	return fx.Annotate(ctor, fx.As(new(Routes)), fx.ResultTags(rootRoutesGroup))
+}
+
+// AsMiddleware annotates a constructor returning a [Middleware] so that it is
+// installed in the engine at its declared [Middleware.Priority].
+//
+//	fx.Provide(httpmod.AsMiddleware(NewTenantMiddleware))
+func AsMiddleware(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(middlewareGroup))
+}
