@@ -1,0 +1,229 @@
+package fxtest_helpers
+
+import (
+	"context"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/m8fx"
+	"github.com/m8fx/kit/settingsmod"
+)
+
+// App is a started m8fx app under test.
+type App struct {
+	// Handler serves requests in-process through the real gin engine and the
+	// kit's middleware; no port is needed.
+	Handler http.Handler
+	// Logs holds every log entry the app wrote (debug level and above).
+	Logs *observer.ObservedLogs
+	// URL is the base URL of the real HTTP server (listening on 127.0.0.1 on
+	// a free port), for tests that need a network round trip.
+	URL string
+
+	fx *fxtest.App
+	t  testing.TB
+}
+
+// Option configures [New].
+type Option func(*config)
+
+type config struct {
+	env     map[string]string
+	options []fx.Option
+	noStart bool
+}
+
+// DefaultEnv is the settings map every test app starts from: a valid local,
+// stateless HS256 configuration that needs no key files, no network and no
+// database, listening on 127.0.0.1:0. Options change or add entries.
+func DefaultEnv() map[string]string {
+	return map[string]string{
+		"ENVIRONMENT":             "local",
+		"DOMAIN":                  "localhost",
+		"PROJECT_NAME":            "m8fx test",
+		"STACK_NAME":              "test",
+		"API_PREFIX":              "/api",
+		"BACKEND_HOST":            "http://localhost:8000",
+		"FRONTEND_HOST":           "http://localhost:3000",
+		"BACKEND_CORS_ORIGINS":    "http://localhost:3000",
+		"TOKEN_MODE":              "stateless",
+		"ACCESS_TOKEN_ALGORITHM":  "HS256",
+		"ACCESS_SECRET_KEY":       "test-only-hs256-secret-0123456789abcdef",
+		"TOKEN_STRICT_VALIDATION": "false",
+		"EVENT_SIGNING_ENABLED":   "false",
+		"HTTP_ADDR":               "127.0.0.1:0",
+		"LOG_LEVEL":               "debug",
+	}
+}
+
+// WithEnv sets settings entries (merged over [DefaultEnv]; later calls win).
+// An empty value behaves like an unset variable.
+func WithEnv(env map[string]string) Option {
+	return func(c *config) { maps.Copy(c.env, env) }
+}
+
+// WithSetting sets one settings entry.
+func WithSetting(name, value string) Option {
+	return func(c *config) { c.env[name] = value }
+}
+
+// WithOptions adds fx options (routes, checks, validators, modules).
+func WithOptions(opts ...fx.Option) Option {
+	return func(c *config) { c.options = append(c.options, opts...) }
+}
+
+// Populate fills targets from the app's graph (see fx.Populate).
+func Populate(targets ...any) Option {
+	return WithOptions(fx.Populate(targets...))
+}
+
+// Replace swaps the value of type T in the whole graph for v (fx.Replace at
+// the root), e.g. Replace[authmod.RevocationChecker](fake). T may be an
+// interface type.
+func Replace[T any](v T) Option {
+	if reflect.TypeFor[T]().Kind() == reflect.Interface {
+		return WithOptions(fx.Replace(fx.Annotate(v, fx.As(new(T)))))
+	}
+	return WithOptions(fx.Replace(v))
+}
+
+// Decorate wraps a value of the graph for the whole app (fx.Decorate at the
+// root), e.g. Decorate(func(c healthmod.Config) healthmod.Config { ... }).
+func Decorate(fn any) Option {
+	return WithOptions(fx.Decorate(fn))
+}
+
+// NoStart builds the app without starting it; call App.Start yourself.
+func NoStart() Option {
+	return func(c *config) { c.noStart = true }
+}
+
+// New builds and starts an app made of m8fx.Module and the options, with
+// settings from an in-code map (never the process environment or a .env file)
+// and a logger whose entries are kept in App.Logs and also written to the
+// test log. The app is stopped when the test ends. A build or start error
+// fails the test.
+func New(t testing.TB, opts ...Option) *App {
+	t.Helper()
+	cfg := config{env: DefaultEnv()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	env := make(map[string]string, len(cfg.env))
+	for k, v := range cfg.env {
+		if v != "" {
+			env[k] = v
+		}
+	}
+
+	core, logs := observer.New(zapcore.DebugLevel)
+	tw := &testWriter{t: t}
+	t.Cleanup(tw.close) // registered first, so it runs after the app stopped
+	logger := zap.New(zapcore.NewTee(core, testCore(tw)))
+
+	var engine *gin.Engine
+	var server *httpmod.Server
+	fxOpts := []fx.Option{
+		m8fx.Module,
+		fx.Replace(settingsmod.MapSource(env)),
+		fx.Decorate(func() *zap.Logger { return logger }),
+		fx.Populate(&engine, &server),
+	}
+	fxOpts = append(fxOpts, cfg.options...)
+	app := fxtest.New(t, fxOpts...)
+
+	a := &App{Logs: logs, fx: app, t: t}
+	if !cfg.noStart {
+		a.Start(t)
+	}
+	a.Handler = engine
+	if addr := server.Addr(); addr != nil {
+		a.URL = "http://" + addr.String()
+	}
+	return a
+}
+
+// Start starts an app built with [NoStart] and stops it when the test ends.
+func (a *App) Start(t testing.TB) {
+	t.Helper()
+	a.fx.RequireStart()
+	t.Cleanup(func() { a.fx.RequireStop() })
+}
+
+// StartErr starts an app built with [NoStart] and returns the start error
+// instead of failing the test, for tests of start failures. On success the app
+// is stopped when the test ends.
+func (a *App) StartErr(ctx context.Context) error {
+	if err := a.fx.Start(ctx); err != nil {
+		return err
+	}
+	a.t.Cleanup(func() { a.fx.RequireStop() })
+	return nil
+}
+
+// Stop stops the app now (the cleanup then does nothing more).
+func (a *App) Stop(t testing.TB) {
+	t.Helper()
+	a.fx.RequireStop()
+}
+
+// Do serves req in-process and returns the recorded response.
+func (a *App) Do(req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// Get serves a GET of path with optional header pairs ("Name", "value", ...).
+func (a *App) Get(path string, headers ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return a.Do(req)
+}
+
+// testCore writes log entries to t.Log, so they appear with failing tests.
+func testCore(w *testWriter) zapcore.Core {
+	enc := zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig())
+	return zapcore.NewCore(enc, zapcore.AddSync(w), zapcore.DebugLevel)
+}
+
+// testWriter forwards to t.Log until the test is over; later writes (from a
+// goroutine that outlived the test) are dropped instead of panicking.
+type testWriter struct {
+	t    testing.TB
+	mu   sync.Mutex
+	done bool
+}
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	}
+	return len(p), nil
+}
+
+func (w *testWriter) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.done = true
+}
+
+var _ io.Writer = (*testWriter)(nil)

@@ -1,0 +1,75 @@
+package httpmod
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/m8fx/kit/settingsmod"
+)
+
+// EngineParams are the inputs of [NewEngine].
+type EngineParams struct {
+	fx.In
+
+	Settings   *settingsmod.Settings
+	Logger     *zap.Logger
+	Routes     []Routes     `group:"m8fx.httpmod.routes"`
+	RootRoutes []Routes     `group:"m8fx.httpmod.root_routes"`
+	Middleware []Middleware `group:"m8fx.httpmod.middleware"`
+}
+
+// NewEngine builds the service's gin engine with the kit's fixed middleware
+// order, outermost first:
+//
+//	request id -> recovery -> access log -> Middleware by priority
+//	(metrics, security headers, trusted hosts, CORS slots, then the service's) -> routes
+//
+// Routes from [AsRoutes] are mounted under API_PREFIX, routes from
+// [AsRootRoutes] at the root. Unknown paths answer 404 {"detail":"Not Found"}
+// and known paths with a wrong method 405 {"detail":"Method Not Allowed"}.
+//
+// gin runs in release mode outside ENVIRONMENT=local; a process already in
+// gin.TestMode stays in it.
+func NewEngine(p EngineParams) (*gin.Engine, error) {
+	setGinMode(p.Settings)
+	mw, err := orderMiddleware(p.Middleware)
+	if err != nil {
+		return nil, err
+	}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.RemoveExtraSlash = true
+	if err := e.SetTrustedProxies(nil); err != nil {
+		return nil, fmt.Errorf("httpmod: trusted proxies: %w", err)
+	}
+
+	e.Use(requestIDMiddleware(p.Logger), recoveryMiddleware(p.Logger), accessLogMiddleware(p.Logger))
+	for _, m := range mw {
+		e.Use(m.Handler)
+	}
+	e.NoRoute(notFound)
+	e.NoMethod(methodNotAllowed)
+
+	api := e.Group(p.Settings.APIPrefix)
+	for _, r := range p.Routes {
+		r.Register(api)
+	}
+	for _, r := range p.RootRoutes {
+		r.Register(e)
+	}
+	return e, nil
+}
+
+func setGinMode(s *settingsmod.Settings) {
+	switch {
+	case gin.Mode() == gin.TestMode:
+	case s.IsLocal():
+		gin.SetMode(gin.DebugMode)
+	default:
+		gin.SetMode(gin.ReleaseMode)
+	}
+}

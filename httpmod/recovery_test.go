@@ -1,0 +1,66 @@
+package httpmod
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+)
+
+func TestRecovery(t *testing.T) {
+	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
+		r.GET("/panic", func(*gin.Context) { panic("secret internal state") })
+		r.GET("/panic-after-write", func(c *gin.Context) {
+			c.String(http.StatusOK, "partial")
+			panic("late")
+		})
+		r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
+	})})
+
+	rec := serve(e, http.MethodGet, "/api/panic", HeaderRequestID, "rid-panic")
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status = %d, want 500", rec.Code)
+	}
+	if got := rec.Body.String(); got != `{"detail":"Internal Server Error"}` {
+		t.Fatalf("body = %s", got)
+	}
+	if strings.Contains(rec.Body.String(), "secret") || strings.Contains(rec.Body.String(), "goroutine") {
+		t.Fatal("panic value or stack leaked into the body")
+	}
+	panics := logs.FilterMessage("panic while serving request").All()
+	if len(panics) != 1 {
+		t.Fatalf("want one panic log, got %d", len(panics))
+	}
+	fields := panics[0].ContextMap()
+	if fields["request_id"] != "rid-panic" || fields["panic"] != "secret internal state" {
+		t.Fatalf("panic log fields = %v", fields)
+	}
+	if st, _ := fields["stack"].(string); !strings.Contains(st, "recovery_test.go") {
+		t.Fatalf("panic log has no stack pointing at the handler: %q", st)
+	}
+
+	// The engine keeps serving.
+	if rec := serve(e, http.MethodGet, "/api/ok"); rec.Code != http.StatusOK || rec.Body.String() != "fine" {
+		t.Fatalf("after panic: %d %s", rec.Code, rec.Body)
+	}
+
+	// A panic after the handler wrote keeps the written status.
+	rec = serve(e, http.MethodGet, "/api/panic-after-write")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("panic after write changed the status to %d", rec.Code)
+	}
+}
+
+func TestRecoveryKeepsErrAbortHandler(t *testing.T) {
+	e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
+		r.GET("/abort", func(*gin.Context) { panic(http.ErrAbortHandler) })
+	})})
+	defer func() {
+		if r := recover(); r != http.ErrAbortHandler {
+			t.Fatalf("recovered %v, want http.ErrAbortHandler to propagate", r)
+		}
+	}()
+	serve(e, http.MethodGet, "/api/abort")
+	t.Fatal("ErrAbortHandler was swallowed")
+}

@@ -1,0 +1,80 @@
+package m8fx
+
+import (
+	"context"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/m8fx/kit/healthmod"
+	"github.com/m8fx/kit/settingsmod"
+)
+
+// Readiness is the per-app ready flag (one per fx app, never a global).
+type Readiness = healthmod.Readiness
+
+type lifecycleParams struct {
+	fx.In
+
+	Lifecycle  fx.Lifecycle
+	Settings   *settingsmod.Settings
+	Logger     *zap.Logger
+	Readiness  *healthmod.Readiness
+	Validators *validatorRegistry
+	// BeforeReady forces the construction of every kit component that
+	// appends OnStart hooks (see BeforeReady), so that this hook is appended
+	// after theirs: fx runs OnStart hooks in append order and OnStop hooks in
+	// reverse.
+	BeforeReady []beforeReady `group:"m8fx.before_ready"`
+}
+
+// beforeReady marks a component whose OnStart hook must run before the
+// startup validators (the database pool, for instance).
+type beforeReady struct{}
+
+// registerLifecycle appends the hook that, on start, runs the startup
+// validators and then flips the ready flag, and on stop clears the flag and
+// waits the drain delay before the HTTP server (whose hook was appended
+// earlier, so it stops later) shuts down.
+func registerLifecycle(p lifecycleParams) {
+	drain := p.Settings.ShutdownDrain()
+	p.Lifecycle.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := p.Validators.run(ctx); err != nil {
+				return err
+			}
+			p.Readiness.MarkReady()
+			p.Logger.Info("service ready", zap.String("version", p.Settings.ServiceVersion), zap.String("m8fx", Version))
+			return nil
+		},
+		OnStop: func(ctx context.Context) error {
+			p.Readiness.MarkDraining()
+			if drain <= 0 {
+				return nil
+			}
+			p.Logger.Info("draining before shutdown", zap.Duration("delay", drain))
+			t := time.NewTimer(drain)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			return nil
+		},
+	})
+}
+
+// BeforeReady makes the start hook of a component of type T run before the
+// startup validators and the ready flag, by constructing T before the kit
+// appends its ready hook. Kit modules outside the bundle (dbmod) use it for
+// the value whose constructor appends their OnStart hook; services can use it
+// the same way:
+//
+//	m8fx.BeforeReady[*kafka.Consumer]()
+func BeforeReady[T any]() fx.Option {
+	return fx.Provide(fx.Annotate(
+		func(T) beforeReady { return beforeReady{} },
+		fx.ResultTags(`group:"m8fx.before_ready"`),
+	))
+}

@@ -1,0 +1,22 @@
+package m8fx
+
+import "github.com/m8fx/kit/internal/version"
+
+// Version is the m8fx release. It is reported by the health detail body.
+const Version = version.Kit
+
+// Capabilities lists what this build of the kit provides, for feature checks
+// at runtime (the Go counterpart of fastapi-m8's CAPABILITIES).
+func Capabilities() map[string]bool {
+	return map[string]bool{
+		"settings":           true,
+		"secret_files":       true,
+		"health":             true,
+		"readiness":          true,
+		"startup_validators": true,
+		"graceful_drain":     true,
+		"request_id":         true,
+		"db_optional":        true,
+		"async":              false,
+	}
+}
