@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"go.uber.org/dig"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -34,8 +34,11 @@ type App struct {
 	// a free port), for tests that need a network round trip.
 	URL string
 
-	fx *fxtest.App
-	t  testing.TB
+	fx       *fx.App
+	t        testing.TB
+	server   *httpmod.Server
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // Option configures [New].
@@ -116,9 +119,29 @@ func NoStart() Option {
 // settings from an in-code map (never the process environment or a .env file)
 // and a logger whose entries are kept in App.Logs and also written to the
 // test log. The app is stopped when the test ends. A build or start error
-// fails the test.
+// fails the test; use [BuildErr] or [App.StartErr] to test failures.
 func New(t testing.TB, opts ...Option) *App {
 	t.Helper()
+	a, cfg, err := build(t, opts)
+	if err != nil {
+		t.Fatalf("fxtest_helpers: building the app: %v", err)
+	}
+	if !cfg.noStart {
+		a.Start(t)
+	}
+	return a
+}
+
+// BuildErr builds the app like [New] and returns the build error (nil when
+// the graph resolves), e.g. to test that bad settings are refused. The app is
+// never started.
+func BuildErr(t testing.TB, opts ...Option) error {
+	t.Helper()
+	_, _, err := build(t, opts)
+	return err
+}
+
+func build(t testing.TB, opts []Option) (*App, config, error) {
 	cfg := config{env: DefaultEnv()}
 	for _, o := range opts {
 		o(&cfg)
@@ -144,41 +167,54 @@ func New(t testing.TB, opts ...Option) *App {
 		fx.Populate(&engine, &server),
 	}
 	fxOpts = append(fxOpts, cfg.options...)
-	app := fxtest.New(t, fxOpts...)
-
-	a := &App{Logs: logs, fx: app, t: t}
-	if !cfg.noStart {
-		a.Start(t)
+	app := fx.New(fxOpts...)
+	if err := app.Err(); err != nil {
+		return nil, cfg, dig.RootCause(err)
 	}
-	a.Handler = engine
-	if addr := server.Addr(); addr != nil {
-		a.URL = "http://" + addr.String()
-	}
-	return a
+	return &App{Handler: engine, Logs: logs, fx: app, t: t, server: server}, cfg, nil
 }
 
 // Start starts an app built with [NoStart] and stops it when the test ends.
+// A start error fails the test.
 func (a *App) Start(t testing.TB) {
 	t.Helper()
-	a.fx.RequireStart()
-	t.Cleanup(func() { a.fx.RequireStop() })
+	if err := a.StartErr(context.Background()); err != nil {
+		t.Fatalf("fxtest_helpers: starting the app: %v", err)
+	}
 }
 
 // StartErr starts an app built with [NoStart] and returns the start error
 // instead of failing the test, for tests of start failures. On success the app
 // is stopped when the test ends.
 func (a *App) StartErr(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, a.fx.StartTimeout())
+	defer cancel()
 	if err := a.fx.Start(ctx); err != nil {
 		return err
 	}
-	a.t.Cleanup(func() { a.fx.RequireStop() })
+	if addr := a.server.Addr(); addr != nil {
+		a.URL = "http://" + addr.String()
+	}
+	a.t.Cleanup(func() { a.stop() })
 	return nil
 }
 
-// Stop stops the app now (the cleanup then does nothing more).
+// Stop stops the app now (the cleanup then does nothing more). A stop error
+// fails the test.
 func (a *App) Stop(t testing.TB) {
 	t.Helper()
-	a.fx.RequireStop()
+	if err := a.stop(); err != nil {
+		t.Errorf("fxtest_helpers: stopping the app: %v", err)
+	}
+}
+
+func (a *App) stop() error {
+	a.stopOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), a.fx.StopTimeout())
+		defer cancel()
+		a.stopErr = a.fx.Stop(ctx)
+	})
+	return a.stopErr
 }
 
 // Do serves req in-process and returns the recorded response.
