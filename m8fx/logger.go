@@ -36,9 +36,9 @@ func NewLogger(s *settingsmod.Settings) (*zap.Logger, error) {
 	), nil
 }
 
-// newEventLogger sends fx's own events through zap at debug level; fx errors
-// keep error level.
-func newEventLogger(log *zap.Logger) fxevent.Logger {
+// newZapEventLogger sends fx's own events through zap at debug level; fx
+// errors keep error level.
+func newZapEventLogger(log *zap.Logger) fxevent.Logger {
 	l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 	l.UseLogLevel(zapcore.DebugLevel)
 	l.UseErrorLevel(zapcore.ErrorLevel)

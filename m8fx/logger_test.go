@@ -44,7 +44,7 @@ func TestNewLogger(t *testing.T) {
 // TestEventLoggerLevels: fx's own events are debug; errors stay errors.
 func TestEventLoggerLevels(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
-	l := newEventLogger(zap.New(core))
+	l := newZapEventLogger(zap.New(core))
 	l.LogEvent(&fxevent.Provided{ConstructorName: "ctor", OutputTypeNames: []string{"T"}})
 	l.LogEvent(&fxevent.Invoked{FunctionName: "f", Err: errTest})
 	all := logs.All()

@@ -2,6 +2,7 @@ package m8fx
 
 import (
 	"go.uber.org/fx"
+	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
@@ -14,10 +15,17 @@ import (
 //
 //	fx.New(m8fx.Module, fx.Provide(httpmod.AsRoutes(NewRoutes))).Run()
 var Module = fx.Options(
-	fx.WithLogger(newEventLogger),
+	fx.Provide(fx.Private, newEventLoggerHolder),
+	fx.WithLogger(provideEventLogger),
 	fx.Module("m8fx",
+		// First child module: its invoke runs before any other kit invoke,
+		// so fx events reach zap as soon as the settings allow it.
+		fx.Module("logger",
+			fx.Provide(NewLogger),
+			fx.Invoke(func(l *eventLogger, log *zap.Logger) { l.attach(log) }),
+		),
 		settingsmod.Module,
-		fx.Provide(NewLogger, newValidatorRegistry),
+		fx.Provide(newValidatorRegistry),
 		healthmod.Module,
 		httpmod.Module,
 		fx.Invoke(registerLifecycle),

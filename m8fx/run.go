@@ -28,7 +28,7 @@ func Run(opts ...fx.Option) int {
 }
 
 func run(stderr io.Writer, opts ...fx.Option) int {
-	app := fx.New(opts...)
+	app := fx.New(append(opts, fx.Supply(&quietBoot{}))...)
 	if err := app.Err(); err != nil {
 		reportBootError(stderr, "cannot build the app", err)
 		return 1
