@@ -78,7 +78,9 @@ func TestEngineMiddlewareOrder(t *testing.T) {
 	}
 	e, _ := newTestEngine(t, EngineParams{
 		Middleware: mws,
-		Routes:     routes(func(r gin.IRouter) { r.GET("/x", func(c *gin.Context) { trace = append(trace, "route"); c.Status(204) }) }),
+		Routes: routes(func(r gin.IRouter) {
+			r.GET("/x", func(c *gin.Context) { trace = append(trace, "route"); c.Status(204) })
+		}),
 	})
 	rec := serve(e, http.MethodGet, "/api/x")
 	if rec.Code != http.StatusNoContent {
