@@ -1,0 +1,46 @@
+// Command m8fx is the kit's developer and container tool.
+//
+//	m8fx keys  -alg RS256 -out ./keys     write a key pair and the matching JWKS
+//	m8fx token -role writer               mint a dev access token from the settings
+//
+// Settings are read like a service reads them: process environment, then the
+// .env file named by ENV_FILE (default ./.env), with NAME_FILE secrets.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage: m8fx <command> [flags]
+
+commands:
+  keys    write an RS256 or ES256 key pair and the matching JWKS
+  token   mint a development access token from the settings (refused in production)
+
+Run "m8fx <command> -h" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		_, _ = io.WriteString(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "keys":
+		return runKeys(args[1:], stdout, stderr)
+	case "token":
+		return runToken(args[1:], envSource, stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		_, _ = io.WriteString(stdout, usage)
+		return 0
+	default:
+		_, _ = fmt.Fprintf(stderr, "m8fx: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}

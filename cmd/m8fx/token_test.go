@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/m8fx/kit/settingsmod"
+)
+
+const devSecret = "dev-only-token-test-secret-0123456789abcdef"
+
+func devEnv(extra ...string) map[string]string {
+	env := map[string]string{
+		"ENVIRONMENT": "local", "DOMAIN": "localhost", "PROJECT_NAME": "t", "STACK_NAME": "t", "API_PREFIX": "/api",
+		"BACKEND_HOST": "http://localhost:8000", "FRONTEND_HOST": "http://localhost:3000",
+		"TOKEN_MODE": "stateless", "ACCESS_TOKEN_ALGORITHM": "HS256", "ACCESS_SECRET_KEY": devSecret,
+		"TOKEN_ISSUER": "https://auth.test", "TOKEN_AUDIENCE": "itemsvc", "EVENT_SIGNING_ENABLED": "false",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	return env
+}
+
+func mint(t *testing.T, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := runToken(args, func() (settingsmod.Source, error) { return settingsmod.MapSource(env), nil }, &stdout, &stderr)
+	return strings.TrimSpace(stdout.String()), stderr.String(), code
+}
+
+func TestTokenHS256(t *testing.T) {
+	sub := "0b7e7f3e-8f43-4a57-9c2e-3f4b8d8e2a11"
+	tok, stderr, code := mint(t, devEnv(), "-role", "writer", "-sub", sub, "-email", "w@example.com", "-ttl", "10m")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(tok, claims, func(*jwt.Token) (any, error) { return []byte(devSecret), nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer("https://auth.test"), jwt.WithAudience("itemsvc"), jwt.WithExpirationRequired())
+	if err != nil {
+		t.Fatalf("minted token does not verify: %v", err)
+	}
+	want := map[string]any{"sub": sub, "type": "access", "role": "writer", "email": "w@example.com", "is_active": true, "is_superuser": false}
+	for k, v := range want {
+		if claims[k] != v {
+			t.Errorf("claim %s = %v, want %v", k, claims[k], v)
+		}
+	}
+	exp, _ := claims.GetExpirationTime()
+	if d := time.Until(exp.Time); d <= 9*time.Minute || d > 10*time.Minute {
+		t.Errorf("exp in %s, want about 10m", d)
+	}
+	if claims["jti"] == "" || claims["jti"] == nil {
+		t.Error("no jti")
+	}
+}
+
+func TestTokenAsymmetric(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if code := runKeys([]string{"-alg", "ES256", "-out", dir, "-kid", "dev-1"}, &out, &out); code != 0 {
+		t.Fatal(out.String())
+	}
+	env := devEnv("ACCESS_TOKEN_ALGORITHM", "ES256", "ACCESS_PUBLIC_KEY_FILE", filepath.Join(dir, "public.pem"))
+	delete(env, "ACCESS_SECRET_KEY")
+	if _, stderr, code := mint(t, env); code == 0 || !strings.Contains(stderr, "needs -key") {
+		t.Fatalf("missing -key: code %d %q", code, stderr)
+	}
+	tok, stderr, code := mint(t, env, "-key", filepath.Join(dir, "private.pem"), "-kid", "dev-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
+	if err != nil || parsed.Header["alg"] != "ES256" || parsed.Header["kid"] != "dev-1" {
+		t.Fatalf("header %v (%v)", parsed.Header, err)
+	}
+}
+
+func TestTokenRefusals(t *testing.T) {
+	prod := devEnv("ENVIRONMENT", "production", "BACKEND_CORS_ORIGINS", "", "FRONTEND_HOST", "https://app.example.com", "BACKEND_HOST", "https://api.example.com")
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"production", prod, nil, "refusing to mint tokens in production"},
+		{"strict production mode", devEnv("STRICT_PRODUCTION_MODE", "true", "FRONTEND_HOST", "https://app.example.com"), nil, "refusing"},
+		{"bad role", devEnv(), []string{"-role", "god"}, `-role "god"`},
+		{"bad sub", devEnv(), []string{"-sub", "42"}, "not a UUID"},
+		{"ttl too long", devEnv(), []string{"-ttl", "720h"}, "at most 24h"},
+		{"ttl negative", devEnv(), []string{"-ttl", "-1m"}, "positive"},
+		{"invalid settings", devEnv("TOKEN_MODE", "maybe"), nil, "TOKEN_MODE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, stderr, code := mint(t, tt.env, tt.args...)
+			if code == 0 || tok != "" || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("code %d token %q stderr %q, want refusal containing %q", code, tok, stderr, tt.want)
+			}
+			if strings.Contains(stderr, devSecret) {
+				t.Fatal("secret echoed in an error")
+			}
+		})
+	}
+}

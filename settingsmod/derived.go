@@ -1,0 +1,133 @@
+package settingsmod
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults of the derived values whose setting is optional.
+const (
+	defaultShutdownDrain = 5 * time.Second
+	strictTokenLeeway    = 2 * time.Second
+	defaultTokenLeeway   = 5 * time.Second
+)
+
+// IsProduction reports whether production rules apply:
+// ENVIRONMENT=production or STRICT_PRODUCTION_MODE=true.
+func (s *Settings) IsProduction() bool {
+	return s.Environment == envProduction || s.StrictProductionMode
+}
+
+// IsLocal reports whether ENVIRONMENT=local.
+func (s *Settings) IsLocal() bool { return s.Environment == envLocal }
+
+// DocsGated reports whether the OpenAPI and docs routes are switched off
+// whatever SET_OPEN_API, SET_DOCS and SET_REDOC say: in production, unless
+// SERVE_DOCS_IN_PRODUCTION=true.
+func (s *Settings) DocsGated() bool { return s.IsProduction() && !s.ServeDocsInProduction }
+
+// IsStateless reports whether access tokens are validated locally only:
+// TOKEN_MODE stateless or hybrid (a consumer does not introspect access
+// tokens in hybrid mode).
+func (s *Settings) IsStateless() bool {
+	return s.TokenMode == modeStateless || s.TokenMode == modeHybrid
+}
+
+// IsStateful reports whether every access token is also checked against the
+// auth service's revocation endpoint: TOKEN_MODE=stateful.
+func (s *Settings) IsStateful() bool { return s.TokenMode == modeStateful }
+
+// AllowedOrigins returns the CORS origins: BACKEND_CORS_ORIGINS followed by
+// the origin of FRONTEND_HOST, trimmed and normalised (lower-case scheme and
+// host, no trailing slash, no default port), without duplicates or empty
+// items, in order. Items that are not valid origins are left out.
+func (s *Settings) AllowedOrigins() []string {
+	var out []string
+	add := func(origin string, err error) {
+		if err == nil && !slices.Contains(out, origin) {
+			out = append(out, origin)
+		}
+	}
+	for _, item := range s.BackendCORSOrigins {
+		if item = strings.TrimSpace(item); item != "" {
+			add(normaliseOrigin(item))
+		}
+	}
+	if host := strings.TrimSpace(s.FrontendHost); host != "" {
+		add(originOf(host))
+	}
+	return out
+}
+
+// ShutdownDrain is how long to keep serving after readiness drops on stop:
+// SHUTDOWN_DRAIN_SECONDS when set, else 0 in local and 5s elsewhere.
+func (s *Settings) ShutdownDrain() time.Duration {
+	switch {
+	case s.ShutdownDrainSeconds != nil:
+		return seconds(*s.ShutdownDrainSeconds)
+	case s.IsLocal():
+		return 0
+	}
+	return defaultShutdownDrain
+}
+
+// EffectiveLogFormat is LOG_FORMAT when set, else "console" in local and
+// "json" elsewhere.
+func (s *Settings) EffectiveLogFormat() string {
+	switch {
+	case s.LogFormat != "":
+		return s.LogFormat
+	case s.IsLocal():
+		return logConsole
+	}
+	return logJSON
+}
+
+// TokenLeeway is the clock skew tolerated on exp, nbf and iat:
+// TOKEN_LEEWAY_SECONDS when set, else 2s under TOKEN_STRICT_VALIDATION and
+// 5s otherwise.
+func (s *Settings) TokenLeeway() time.Duration {
+	switch {
+	case s.TokenLeewaySeconds != nil:
+		return seconds(*s.TokenLeewaySeconds)
+	case s.TokenStrictValidation:
+		return strictTokenLeeway
+	}
+	return defaultTokenLeeway
+}
+
+// JWKSCacheTTL is JWKS_CACHE_TTL_SECONDS as a duration.
+func (s *Settings) JWKSCacheTTL() time.Duration { return seconds(s.JWKSCacheTTLSeconds) }
+
+// RevocationCacheTTL is REVOCATION_CACHE_TTL_SECONDS as a duration (0: no
+// caching of revocation answers).
+func (s *Settings) RevocationCacheTTL() time.Duration { return seconds(s.RevocationCacheTTLSeconds) }
+
+// HTTPReadHeaderTimeout is HTTP_READ_HEADER_TIMEOUT_SECONDS as a duration.
+func (s *Settings) HTTPReadHeaderTimeout() time.Duration {
+	return seconds(s.HTTPReadHeaderTimeoutSeconds)
+}
+
+// HTTPReadTimeout is HTTP_READ_TIMEOUT_SECONDS as a duration.
+func (s *Settings) HTTPReadTimeout() time.Duration { return seconds(s.HTTPReadTimeoutSeconds) }
+
+// HTTPWriteTimeout is HTTP_WRITE_TIMEOUT_SECONDS as a duration.
+func (s *Settings) HTTPWriteTimeout() time.Duration { return seconds(s.HTTPWriteTimeoutSeconds) }
+
+// HTTPIdleTimeout is HTTP_IDLE_TIMEOUT_SECONDS as a duration.
+func (s *Settings) HTTPIdleTimeout() time.Duration { return seconds(s.HTTPIdleTimeoutSeconds) }
+
+// MetricsGroupEnabled reports whether METRICS_GROUPS lists name or "all".
+// It does not look at METRICS_ENABLED.
+func (s *Settings) MetricsGroupEnabled(name string) bool {
+	for _, g := range s.MetricsGroups {
+		if g = strings.TrimSpace(g); g == metricsAll || g == name {
+			return true
+		}
+	}
+	return false
+}
+
+// seconds converts a count of seconds to a duration.
+func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
