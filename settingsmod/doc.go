@@ -5,7 +5,8 @@
 //
 // Every field of [Settings] maps to one environment variable. The names are
 // those of the Python kit fastapi-m8, so one .env file configures both kits.
-// docs/configuration.md lists every variable with its default and rule.
+// The configuration reference in README.md lists every variable with its
+// default and rule.
 //
 // # Sources and precedence
 //

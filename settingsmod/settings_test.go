@@ -9,20 +9,29 @@ import (
 	"github.com/caarlos0/env/v11"
 )
 
-// docRow is one row of a table in docs/configuration.md.
+// docRow is one row of a table in the README's configuration reference.
 type docRow struct {
 	defaultValue string // "" when the default column is "—"
 }
 
-// readConfigurationDoc parses the tables of docs/configuration.md.
+// configHeading starts the configuration reference in README.md; it runs to
+// the end of the file.
+const configHeading = "\n## Configuration reference\n"
+
+// readConfigurationDoc parses the tables of the README's configuration
+// reference.
 func readConfigurationDoc(t *testing.T) map[string]docRow {
 	t.Helper()
-	data, err := os.ReadFile("../docs/configuration.md")
+	data, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatalf("read the configuration reference: %v", err)
 	}
+	_, section, ok := strings.Cut(string(data), configHeading)
+	if !ok {
+		t.Fatalf("README.md has no %q section", strings.TrimSpace(configHeading))
+	}
 	rows := map[string]docRow{}
-	for _, line := range strings.Split(string(data), "\n") {
+	for _, line := range strings.Split(section, "\n") {
 		if !strings.HasPrefix(line, "| `") {
 			continue
 		}
@@ -56,7 +65,7 @@ func TestConfigurationDocMatchesSettings(t *testing.T) {
 		known[p.Key] = true
 		row, ok := rows[p.Key]
 		if !ok {
-			t.Errorf("%s is not documented in docs/configuration.md", p.Key)
+			t.Errorf("%s is not documented in the README configuration reference", p.Key)
 			continue
 		}
 		if row.defaultValue != p.DefaultValue {
@@ -65,7 +74,7 @@ func TestConfigurationDocMatchesSettings(t *testing.T) {
 	}
 	for key := range rows {
 		if !known[key] {
-			t.Errorf("docs/configuration.md documents %s, which Settings does not read", key)
+			t.Errorf("the README configuration reference documents %s, which Settings does not read", key)
 		}
 	}
 	if rows["ENV_FILE"].defaultValue != defaultEnvFile {
