@@ -1,0 +1,166 @@
+package healthmod
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/fx"
+
+	"github.com/m8fx/kit/internal/version"
+	"github.com/m8fx/kit/securitymod"
+	"github.com/m8fx/kit/settingsmod"
+)
+
+// InternalTokenHeader carries the credential that unlocks the detail body.
+const InternalTokenHeader = "X-Internal-Token"
+
+// Bodies of the not-ready answers.
+const (
+	statusInitializing = "initializing"
+	statusDraining     = "draining"
+)
+
+// HandlerParams are the dependencies of [NewHandler].
+type HandlerParams struct {
+	fx.In
+
+	Settings  *settingsmod.Settings
+	Config    Config
+	Runner    *Runner
+	Readiness *Readiness
+}
+
+// Handler serves the health endpoints. It implements httpmod.Routes; the
+// module mounts it under API_PREFIX.
+type Handler struct {
+	cfg       Config
+	runner    *Runner
+	readiness *Readiness
+	token     string // expected X-Internal-Token; "" disables the header path
+}
+
+// NewHandler builds the handler. A nil Runner runs no checks; a nil
+// Readiness never becomes ready; a nil Settings disables the header path.
+func NewHandler(p HandlerParams) *Handler {
+	h := &Handler{cfg: p.Config, runner: p.Runner, readiness: p.Readiness}
+	if h.runner == nil {
+		h.runner = NewRunner(p.Config, nil)
+	}
+	if h.readiness == nil {
+		h.readiness = NewReadiness()
+	}
+	if s := p.Settings; s != nil {
+		if s.HealthDetailCredential.IsSet() {
+			h.token = s.HealthDetailCredential.Value()
+		} else {
+			h.token = s.PrivateAPISecret.Value()
+		}
+	}
+	return h
+}
+
+// Register mounts GET /health, GET /health/, GET /health/live and
+// GET /health/ready on r (paths relative to the API_PREFIX group). Both
+// /health and /health/ are registered, so neither redirects.
+func (h *Handler) Register(r gin.IRouter) {
+	r.GET("/health", h.Health)
+	r.GET("/health/", h.Health)
+	r.GET("/health/live", h.Live)
+	r.GET("/health/ready", h.Ready)
+}
+
+// Health answers GET /health/: 503 {"status":"initializing","ready":false}
+// before the app is ready, 503 {"status":"draining","ready":false} while it
+// drains, otherwise the report: {"status":"<aggregate>"} for the public, the
+// detail body (checks, service, version, m8fx) for authorised callers;
+// 503 iff the aggregate is fail.
+func (h *Handler) Health(c *gin.Context) {
+	if h.notReady(c) {
+		return
+	}
+	rep := h.runner.Run(c.Request.Context())
+	if !h.detailAllowed(c.Request) {
+		h.write(c, statusCode(rep.Status), gin.H{"status": rep.Status})
+		return
+	}
+	checks := rep.Checks
+	if checks == nil {
+		checks = []Result{}
+	}
+	h.write(c, statusCode(rep.Status), gin.H{
+		"status":  rep.Status,
+		"checks":  checks,
+		"service": h.cfg.ServiceName,
+		"version": h.cfg.ServiceVersion,
+		"m8fx":    version.Kit,
+	})
+}
+
+// Live answers GET /health/live: always 200 {"status":"ok"}; it never runs
+// the checks.
+func (h *Handler) Live(c *gin.Context) {
+	h.write(c, http.StatusOK, gin.H{"status": StatusOK})
+}
+
+// Ready answers GET /health/ready: 503 {"status":"initializing"|"draining",
+// "ready":false} until the app is ready and while it drains, otherwise the
+// public health answer ({"status":"<aggregate>"}, 503 iff fail).
+func (h *Handler) Ready(c *gin.Context) {
+	if h.notReady(c) {
+		return
+	}
+	rep := h.runner.Run(c.Request.Context())
+	h.write(c, statusCode(rep.Status), gin.H{"status": rep.Status})
+}
+
+// notReady writes the 503 answer and returns true unless the app is ready.
+func (h *Handler) notReady(c *gin.Context) bool {
+	switch h.readiness.State() {
+	case Ready:
+		return false
+	case Draining:
+		h.write(c, http.StatusServiceUnavailable, gin.H{"status": statusDraining, "ready": false})
+	default:
+		h.write(c, http.StatusServiceUnavailable, gin.H{"status": statusInitializing, "ready": false})
+	}
+	return true
+}
+
+// detailAllowed applies the detail authorisation: DetailPublic, the custom
+// authorizer, or X-Internal-Token matching the configured credential.
+func (h *Handler) detailAllowed(req *http.Request) bool {
+	if h.cfg.DetailPublic {
+		return true
+	}
+	if h.cfg.DetailAuthorizer != nil && safeAuthorize(h.cfg.DetailAuthorizer, req) {
+		return true
+	}
+	if h.token == "" {
+		return false
+	}
+	return securitymod.CredentialEqual(req.Header.Get(InternalTokenHeader), h.token)
+}
+
+// safeAuthorize calls the authorizer; a panic denies.
+func safeAuthorize(fn func(*http.Request) bool, req *http.Request) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return fn(req)
+}
+
+func (h *Handler) write(c *gin.Context, code int, body any) {
+	c.Header("Cache-Control", "no-store")
+	c.JSON(code, body)
+}
+
+// statusCode maps an aggregate status to the HTTP status: 503 for fail,
+// 200 otherwise.
+func statusCode(s Status) int {
+	if s == StatusFail {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusOK
+}
