@@ -64,17 +64,3 @@ func registerLifecycle(p lifecycleParams) {
 		},
 	})
 }
-
-// BeforeReady makes the start hook of a component of type T run before the
-// startup validators and the ready flag, by constructing T before the kit
-// appends its ready hook. Kit modules outside the bundle (dbmod) use it for
-// the value whose constructor appends their OnStart hook; services can use it
-// the same way:
-//
-//	m8fx.BeforeReady[*kafka.Consumer]()
-func BeforeReady[T any]() fx.Option {
-	return fx.Provide(fx.Annotate(
-		func(T) beforeReady { return beforeReady{} },
-		fx.ResultTags(`group:"m8fx.before_ready"`),
-	))
-}
