@@ -1,6 +1,9 @@
 package httpmod
 
-import "go.uber.org/fx"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/fx"
+)
 
 const (
 	routesGroup     = `group:"m8fx.httpmod.routes"`
@@ -28,4 +31,16 @@ func AsRootRoutes(ctor any) any {
 //	fx.Provide(httpmod.AsMiddleware(NewTenantMiddleware))
 func AsMiddleware(ctor any) any {
 	return fx.Annotate(ctor, fx.ResultTags(middlewareGroup))
+}
+
+// collectorsGroup collects Prometheus collectors for the app's registry.
+const collectorsGroup = `group:"m8fx.httpmod.collectors"`
+
+// AsCollector annotates a constructor returning a prometheus.Collector so
+// that it is registered on the app's own registry (served at /metrics when
+// METRICS_ENABLED=true; ignored otherwise):
+//
+//	fx.Provide(httpmod.AsCollector(NewQueueDepthGauge))
+func AsCollector(ctor any) any {
+	return fx.Annotate(ctor, fx.As(new(prometheus.Collector)), fx.ResultTags(collectorsGroup))
 }
