@@ -152,3 +152,37 @@ func TestGracefulDrain(t *testing.T) {
 	}
 	<-stopped
 }
+
+// TestHookOrder checks DESIGN §5 through fx's own hook events: the auth
+// module starts (JWKS first fetch) before the HTTP server listens, the ready
+// hook runs last; on stop the ready flag clears first, the HTTP server shuts
+// down next, and the auth clients close after it.
+func TestHookOrder(t *testing.T) {
+	rev := fxtest_helpers.NewRevocationServer(t)
+	app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(rev.Env()), fxtest_helpers.WithSetting("TOKEN_MODE", "stateful"))
+	app.Stop(t)
+	order := func(msg string) []string {
+		var callees []string
+		for _, e := range app.Logs.FilterMessage(msg).All() {
+			c, _ := e.ContextMap()["caller"].(string)
+			switch {
+			case strings.Contains(c, "authmod.provideValidator"):
+				callees = append(callees, "validator")
+			case strings.Contains(c, "authmod.provideRevocationChecker"):
+				callees = append(callees, "revocation")
+			case strings.Contains(c, "httpmod"):
+				callees = append(callees, "http")
+			case strings.Contains(c, "m8fx.registerLifecycle"):
+				callees = append(callees, "ready")
+			}
+		}
+		return callees
+	}
+	start, stop := strings.Join(order("OnStart hook executed"), ","), strings.Join(order("OnStop hook executed"), ",")
+	if start != "validator,http,ready" {
+		t.Errorf("start order %q, want validator,http,ready", start)
+	}
+	if stop != "ready,http,revocation,validator" {
+		t.Errorf("stop order %q, want ready,http,revocation,validator", stop)
+	}
+}

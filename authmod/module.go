@@ -1,0 +1,106 @@
+package authmod
+
+import (
+	"context"
+
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/m8fx/kit/healthmod"
+	"github.com/m8fx/kit/settingsmod"
+)
+
+// Module provides authentication to an m8fx app (m8fx.Module includes it):
+//
+//   - *[Validator], also as [TokenValidator], from the settings; its JWKS is
+//     fetched on start and its refresh stopped on stop;
+//   - [RevocationChecker]: a [RemoteRevocationClient] when TOKEN_MODE=stateful
+//     (closed on stop), else [NoRevocation];
+//   - [RoleHierarchy] ([DefaultRoleHierarchy]) and [UserMapper]
+//     ([DefaultUserMapper]);
+//   - *[Authenticator], whose guards routes use;
+//   - the "jwks" health check, when keys come from JWKS_URI.
+//
+// It needs *settingsmod.Settings (and uses *zap.Logger when present). Apps
+// and tests replace RoleHierarchy, TokenValidator, RevocationChecker or
+// UserMapper with fx.Decorate at the root.
+var Module = fx.Module("auth",
+	fx.Provide(
+		provideValidator,
+		asTokenValidator,
+		provideRevocationChecker,
+		DefaultRoleHierarchy,
+		defaultUserMapper,
+		NewAuthenticator,
+		healthmod.AsChecks(jwksChecks),
+	),
+	// Build the validator and the revocation checker when the module's
+	// invokes run, whether or not a route uses a guard: their hooks (JWKS
+	// first fetch; close on stop) then run before the HTTP server starts and
+	// after it stopped, as the kit's lifecycle promises.
+	fx.Invoke(func(TokenValidator, RevocationChecker) {}),
+)
+
+// moduleDeps are what the module's constructors take from the graph.
+type moduleDeps struct {
+	fx.In
+
+	Lifecycle fx.Lifecycle
+	Settings  *settingsmod.Settings
+	Logger    *zap.Logger `optional:"true"`
+}
+
+// provideValidator builds the validator from the settings and ties its JWKS
+// refresh to the app lifecycle.
+func provideValidator(d moduleDeps) (*Validator, error) {
+	cfg, err := ValidatorConfigFromSettings(d.Settings)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = d.Logger
+	v, err := NewValidator(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.Lifecycle.Append(fx.Hook{
+		OnStart: v.Start,
+		OnStop:  func(context.Context) error { return v.Close() },
+	})
+	return v, nil
+}
+
+func asTokenValidator(v *Validator) TokenValidator { return v }
+
+// provideRevocationChecker picks the checker for TOKEN_MODE.
+func provideRevocationChecker(d moduleDeps) (RevocationChecker, error) {
+	if !d.Settings.IsStateful() {
+		return NoRevocation{}, nil
+	}
+	cfg, err := RevocationConfigFromSettings(d.Settings)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = d.Logger
+	c, err := NewRemoteRevocationClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.Lifecycle.Append(fx.StopHook(c.Close))
+	return c, nil
+}
+
+func defaultUserMapper() UserMapper { return DefaultUserMapper }
+
+// jwksChecks returns the "jwks" check when the token validator in the graph
+// (the kit's, or a decorator that forwards UsesJWKS and JWKSCheck) reads
+// keys from a JWKS; none otherwise.
+func jwksChecks(v TokenValidator) []healthmod.Check {
+	j, ok := v.(interface {
+		UsesJWKS() bool
+		JWKSCheck() healthmod.Check
+	})
+	if !ok || !j.UsesJWKS() {
+		return nil
+	}
+	return []healthmod.Check{j.JWKSCheck()}
+}
