@@ -1,0 +1,90 @@
+// Package authmod authenticates requests to an m8fx consumer service with
+// access tokens issued by the central auth service (fa-auth-m8), the way
+// fastapi-m8 does: local JWT validation, a role hierarchy, gin guards, and
+// (in stateful token mode) a revocation check against the auth service.
+//
+// # Validation
+//
+// A [Validator] accepts exactly one algorithm (ACCESS_TOKEN_ALGORITHM: RS256
+// by default, ES256, or HS256 by explicit choice) with its key: a JWKS
+// (JWKS_URI, fetched on start, refreshed in the background and on unknown
+// kids), a PEM public key (ACCESS_PUBLIC_KEY_FILE) or a shared secret
+// (ACCESS_SECRET_KEY). It checks the signature, exp/nbf/iat (with leeway),
+// iss and aud (TOKEN_STRICT_VALIDATION, on by default), type=access and, in
+// stateful mode, jti. Errors wrap [ErrInvalidToken] (401) or
+// [ErrKeysUnavailable] (503); [Reason] names the cause for logs.
+//
+// # Users and roles
+//
+// Verified [Claims] become a [User] through the [UserMapper]
+// ([DefaultUserMapper]: sub is the UUID id; is_active absent means
+// inactive). Roles are the lower-case claim values of fa-auth-m8, ordered by
+// a [RoleHierarchy]: superadmin > admin > writer > reader > user. A role
+// that the hierarchy does not know passes no guard.
+//
+// # Guards
+//
+// An [Authenticator] makes gin handlers: RequireUser, RequireReader,
+// RequireWriter, RequireAdmin, RequireRole(min) and RequireSuperuser (role
+// superadmin and is_superuser=true). On every request a guard reads
+// "Authorization: Bearer <token>", validates the token, maps the user,
+// refuses inactive users, asks the revocation checker and compares roles.
+// Handlers read the user with [CurrentUser], [MustCurrentUser] or, from the
+// request context, [UserFromContext]:
+//
+//	func (r *ItemRoutes) Register(g gin.IRouter) {
+//		items := g.Group("/items", r.auth.RequireUser())
+//		items.GET("", r.list)
+//		items.DELETE("/:id", r.auth.RequireAdmin(), r.delete)
+//	}
+//
+//	func (r *ItemRoutes) list(c *gin.Context) {
+//		user := authmod.MustCurrentUser(c)
+//		...
+//	}
+//
+// Refusals follow the fastapi-m8 contract, with {"detail": ...} bodies:
+//
+//	no bearer token                          401 "Not authenticated"               WWW-Authenticate: Bearer
+//	invalid, expired, foreign, revoked token 401 "Could not validate credentials"  WWW-Authenticate: Bearer error="invalid_token"
+//	inactive user                            403 "Inactive user"
+//	role too low / not a superuser           403 "The user doesn't have enough privileges"
+//	keys or revocation unavailable           503 "Authentication temporarily unavailable"  Retry-After: 5
+//
+// The reason of every refusal is logged (debug, or warn for 503) with the
+// request path; the token and library error texts are never in the answer,
+// and the token is never logged.
+//
+// # Revocation
+//
+// With TOKEN_MODE=stateful the [RevocationChecker] is a
+// [RemoteRevocationClient]: it POSTs {"jti", "expected_user_id",
+// "schema_version": "2"} to INTROSPECTION_URL with X-Internal-Token:
+// PRIVATE_API_SECRET. Concurrent checks of one token share a call; "active"
+// answers may be cached for REVOCATION_CACHE_TTL_SECONDS (default 0: ask on
+// every request), "revoked" answers are remembered until the token expires,
+// and nothing outlives the token's exp. When the auth service gives no
+// answer, ACCESS_REVOCATION_FAILURE_MODE decides: fail_closed (default, 503)
+// or fail_open (accept and warn). A wrong answer (malformed, a user_id that
+// is not the token's sub) always fails closed. Stateless and hybrid modes
+// use [NoRevocation].
+//
+// # Module and overrides
+//
+// [Module] (part of m8fx.Module) provides all of the above from the
+// settings, starts and stops the JWKS refresh and the revocation client with
+// the app, and registers the "jwks" health check when a JWKS is used. Every
+// piece is also usable without fx (NewValidator, NewRemoteRevocationClient,
+// NewAuthenticator).
+//
+// RoleHierarchy, TokenValidator, RevocationChecker and UserMapper are values
+// in the graph; replace or wrap them with fx.Decorate at the root:
+//
+//	fx.Decorate(func(h authmod.RoleHierarchy) authmod.RoleHierarchy {
+//		return h.With("auditor", 25) // between reader (20) and writer (30)
+//	})
+//	fx.Decorate(func() authmod.RevocationChecker { return authmod.NoRevocation{} })
+//
+// Package fxtest_helpers has an in-process issuer (keys, JWKS, tokens) and a
+// fake revocation server for tests of services.
+package authmod

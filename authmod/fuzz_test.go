@@ -1,0 +1,108 @@
+package authmod
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// FuzzValidate feeds arbitrary strings to an RS256, an ES256 and an HS256
+// validator. Whatever the input: no panic; an error wraps ErrInvalidToken or
+// ErrKeysUnavailable, has a reason and never echoes the token; an accepted
+// token is an access token with a canonical UUID subject, the configured
+// issuer and audience, and a bounded, current lifetime.
+//
+// The seed corpus (valid tokens of each algorithm, junk, and the attacks of
+// the rule tests) runs under plain `go test`; explore with
+// `go test -run '^$' -fuzz FuzzValidate ./authmod/`.
+func FuzzValidate(f *testing.F) {
+	validators := map[string]*Validator{}
+	for _, alg := range []string{algRS256, algES256, algHS256} {
+		cfg := vtConfig(alg)
+		cfg.CacheSize = -1
+		v, err := NewValidator(cfg)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Cleanup(func() { _ = v.Close() })
+		validators[alg] = v
+	}
+
+	k := vtKeys()
+	for _, alg := range []string{algRS256, algES256, algHS256} {
+		valid := vtToken(f, alg, nil)
+		f.Add(valid)
+		h, p, s := vtSegments(valid)
+		f.Add(h + "." + p + ".")                                          // stripped signature
+		f.Add(h + "." + p)                                                // two segments
+		f.Add(valid + "=")                                                // padding
+		f.Add(strings.ToUpper(valid))                                     // garbled
+		f.Add(h + "." + vtB64([]byte(`{"sub":"x","sub":"y"}`)) + "." + s) // duplicate
+		f.Add(vtToken(f, alg, func(h, _ map[string]any) { h["crit"] = []string{"exp"} }))
+		f.Add(vtToken(f, alg, func(_, c map[string]any) { c["type"] = "refresh" }))
+		f.Add(vtToken(f, alg, func(_, c map[string]any) { c["aud"] = []string{"x", vtAud} }))
+		f.Add(vtToken(f, alg, func(h, _ map[string]any) { h["kid"] = "k1"; h["typ"] = "at+jwt" }))
+	}
+	claims := vtJSON(vtClaims())
+	f.Add(vtB64([]byte(`{"alg":"none"}`)) + "." + vtB64([]byte(claims)) + ".")
+	f.Add(vtSignRaw(f, `{"alg":"HS256"}`, claims, jwt.SigningMethodHS256, vtPEM(f, &k.rsa.PublicKey)))
+	f.Add(vtSignRaw(f, `{"alg":"RS256","jwk":{"kty":"RSA"}}`, claims, jwt.SigningMethodRS256, k.rsaOther))
+	f.Add(vtSignRaw(f, `{"alg":"RS256"}`, claims[:len(claims)-1]+`,"SUB":"`+vtSub2+`"}`, jwt.SigningMethodRS256, k.rsa))
+	f.Add(vtSignRaw(f, `{"alg":"RS256"}`, claims[:len(claims)-1]+`,"\u017fub":"`+vtSub2+`"}`, jwt.SigningMethodRS256, k.rsa))
+	f.Add(vtSignRaw(f, `{"alg":"ES256"}`, claims, jwt.SigningMethodES256, k.ecOther))
+	h, p, _ := vtSegments(vtToken(f, algES256, nil))
+	f.Add(h + "." + p + "." + vtB64(make([]byte, 64)))
+	for _, junk := range []string{
+		"", ".", "..", "...", "a.b.c", "ey.ey.ey", "eyJ9.e30.", "eyJhbGciOiJSUzI1NiJ9.e30.AAAA",
+		"eyJhbGciOiJSUzI1NiJ9.W10.", "eyJhbGciOiJSUzI1NiJ9.bnVsbA.", "Bearer x", "\x00\xff", strings.Repeat("A", 9000),
+		"eyJhbGciOiJSUzI1NiJ9." + strings.Repeat("e3siYSI6", 100) + ".",
+	} {
+		f.Add(junk)
+	}
+
+	f.Fuzz(func(t *testing.T, token string) {
+		for alg, v := range validators {
+			c, err := v.Validate(context.Background(), token)
+			if err != nil {
+				if c != nil {
+					t.Fatalf("%s: claims with an error", alg)
+				}
+				if !errors.Is(err, ErrInvalidToken) && !errors.Is(err, ErrKeysUnavailable) {
+					t.Fatalf("%s: error %v wraps no sentinel", alg, err)
+				}
+				if r := Reason(err); r == "" || r == ReasonInvalid || r == ReasonError {
+					t.Fatalf("%s: error %v has no specific reason", alg, err)
+				}
+				if len(token) > 40 && strings.Contains(err.Error(), token) {
+					t.Fatalf("%s: error echoes the token", alg)
+				}
+				continue
+			}
+			if c == nil || c.Type != "access" || !canonicalUUID(c.Subject) {
+				t.Fatalf("%s: accepted bad claims %+v", alg, c)
+			}
+			if c.Issuer != vtIss || !containsString(c.Audience, vtAud) {
+				t.Fatalf("%s: accepted foreign iss/aud %+v", alg, c)
+			}
+			if c.ExpiresAt == nil || c.IssuedAt == nil || !vtNow.Before(c.ExpiresAt.Add(2e9)) ||
+				c.ExpiresAt.Sub(c.IssuedAt.Time) > DefaultMaxLifetime {
+				t.Fatalf("%s: accepted bad times %+v", alg, c)
+			}
+			if !validJTI(c.ID) {
+				t.Fatalf("%s: accepted bad jti %q", alg, c.ID)
+			}
+		}
+	})
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,387 @@
+package authmod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+)
+
+// Errors of [Authenticator.Authenticate] beyond the contract's sentinels.
+var (
+	// ErrNoCredentials: the request carries no "Authorization: Bearer" token.
+	ErrNoCredentials = errors.New("no bearer credentials")
+	// ErrInactiveUser: the token is valid but the user is not active.
+	ErrInactiveUser = errors.New("inactive user")
+	// ErrInsufficientRole: the user's role is below the guard's minimum (or
+	// unknown to the hierarchy, or not a superuser for RequireSuperuser).
+	ErrInsufficientRole = errors.New("insufficient role")
+)
+
+// maxBearerTokenBytes bounds the token a guard hands to the validator. Real
+// access tokens are well under 2 KiB; the validator may be stricter.
+const maxBearerTokenBytes = 16 << 10
+
+// AuthenticatorParams are the dependencies of [NewAuthenticator]. In an fx
+// app every field comes from the graph (authmod.Module provides them all);
+// outside fx, fill the struct yourself:
+//
+//	auth := authmod.NewAuthenticator(authmod.AuthenticatorParams{
+//		Validator:  v,
+//		Revocation: authmod.NoRevocation{},
+//	})
+//
+// Validator and Revocation are required (use [NoRevocation] for stateless
+// tokens: an absent revocation checker is never assumed). A zero Hierarchy
+// means [DefaultRoleHierarchy], a nil Mapper [DefaultUserMapper], a nil
+// Logger no logging.
+type AuthenticatorParams struct {
+	fx.In
+
+	Validator  TokenValidator
+	Revocation RevocationChecker
+	Hierarchy  RoleHierarchy `optional:"true"`
+	Mapper     UserMapper    `optional:"true"`
+	Logger     *zap.Logger   `optional:"true"`
+}
+
+// Authenticator builds the gin guards. Every guard, on every request:
+//
+//  1. reads "Authorization: Bearer <token>" (scheme case-insensitive, one
+//     token68 credential, a single Authorization header);
+//  2. validates the token ([TokenValidator]: signature, alg, kid, exp/nbf,
+//     iss/aud, type=access);
+//  3. maps the claims to a [User] ([UserMapper]);
+//  4. refuses inactive users;
+//  5. asks the [RevocationChecker] (stateful mode: the auth service);
+//  6. compares the role with the guard's minimum ([RoleHierarchy]).
+//
+// Steps 3 to 6 run on every request even when the validator answers from its
+// cache of verified tokens. Guards stacked on one route (a group guard plus a
+// route guard) authenticate once per request and check each guard's role.
+//
+// Failures answer per DESIGN.md §4 with {"detail": ...} bodies; the reason is
+// logged (debug for 401/403, warn for 503) with the request path, never with
+// the token or a library's error text in the response.
+type Authenticator struct {
+	validator  TokenValidator
+	revocation RevocationChecker
+	hierarchy  RoleHierarchy
+	mapper     UserMapper
+	log        *zap.Logger
+}
+
+// NewAuthenticator returns an Authenticator. It panics if p.Validator or
+// p.Revocation is nil: running guards without them would be a silent
+// security hole, and both are wiring mistakes caught at start-up.
+func NewAuthenticator(p AuthenticatorParams) *Authenticator {
+	if p.Validator == nil {
+		panic("authmod: NewAuthenticator: Validator is nil")
+	}
+	if p.Revocation == nil {
+		panic("authmod: NewAuthenticator: Revocation is nil (use authmod.NoRevocation{} for stateless tokens)")
+	}
+	a := &Authenticator{
+		validator:  p.Validator,
+		revocation: p.Revocation,
+		hierarchy:  p.Hierarchy,
+		mapper:     p.Mapper,
+		log:        p.Logger,
+	}
+	if a.hierarchy.IsZero() {
+		a.hierarchy = DefaultRoleHierarchy()
+	}
+	if a.mapper == nil {
+		a.mapper = DefaultUserMapper
+	}
+	if a.log == nil {
+		a.log = zap.NewNop()
+	}
+	a.log = a.log.Named("auth")
+	return a
+}
+
+// Hierarchy returns the role hierarchy the guards use.
+func (a *Authenticator) Hierarchy() RoleHierarchy { return a.hierarchy }
+
+// RequireUser admits any authenticated, active, unrevoked user whose role is
+// known to the hierarchy (whatever its rank).
+func (a *Authenticator) RequireUser() gin.HandlerFunc {
+	return a.guard(func(u *User) string {
+		if !a.hierarchy.Known(u.Role) {
+			return "unknown_role"
+		}
+		return ""
+	})
+}
+
+// RequireReader is RequireRole(RoleReader).
+func (a *Authenticator) RequireReader() gin.HandlerFunc { return a.RequireRole(RoleReader) }
+
+// RequireWriter is RequireRole(RoleWriter).
+func (a *Authenticator) RequireWriter() gin.HandlerFunc { return a.RequireRole(RoleWriter) }
+
+// RequireAdmin is RequireRole(RoleAdmin): admins and superadmins.
+func (a *Authenticator) RequireAdmin() gin.HandlerFunc { return a.RequireRole(RoleAdmin) }
+
+// RequireRole admits users whose role ranks at least as high as min.
+//
+// min must be known to the hierarchy; otherwise RequireRole panics, like gin
+// does for a bad route: the mistake shows when routes are registered (at
+// start-up), never as a route that silently admits or refuses everyone. Use
+// [Authenticator.RoleGuard] to get an error instead.
+func (a *Authenticator) RequireRole(min Role) gin.HandlerFunc {
+	h, err := a.RoleGuard(min)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// RoleGuard is [Authenticator.RequireRole] returning an error, instead of
+// panicking, when min is unknown to the hierarchy.
+func (a *Authenticator) RoleGuard(min Role) (gin.HandlerFunc, error) {
+	if !a.hierarchy.Known(min) {
+		return nil, fmt.Errorf("authmod: role %q is not in the role hierarchy %v", min, a.hierarchy.Roles())
+	}
+	return a.guard(func(u *User) string {
+		if !a.hierarchy.AtLeast(u.Role, min) {
+			return "insufficient_role"
+		}
+		return ""
+	}), nil
+}
+
+// RequireSuperuser admits users whose role ranks at least superadmin AND
+// whose is_superuser claim is true. It panics like RequireRole if the
+// hierarchy has no "superadmin" role.
+func (a *Authenticator) RequireSuperuser() gin.HandlerFunc {
+	if !a.hierarchy.Known(RoleSuperadmin) {
+		panic(fmt.Errorf("authmod: role %q is not in the role hierarchy %v", RoleSuperadmin, a.hierarchy.Roles()))
+	}
+	return a.guard(func(u *User) string {
+		if !a.hierarchy.AtLeast(u.Role, RoleSuperadmin) {
+			return "insufficient_role"
+		}
+		if !u.IsSuperuser {
+			return "not_superuser"
+		}
+		return ""
+	})
+}
+
+// Authenticate runs steps 1 to 5 of the guards (everything but the role
+// check) for an Authorization header value, for code that is not a gin
+// route (e.g. a websocket upgrade). The error wraps [ErrNoCredentials],
+// [ErrInvalidToken], [ErrKeysUnavailable], [ErrInactiveUser], [ErrRevoked] or
+// [ErrRevocationUnavailable].
+func (a *Authenticator) Authenticate(ctx context.Context, authorization string) (*User, error) {
+	u, d := a.authenticate(ctx, []string{authorization})
+	if d != nil {
+		return nil, d
+	}
+	return u, nil
+}
+
+// guard builds a handler whose role rule returns "" to admit a user, or the
+// reason (for the log) of a 403.
+func (a *Authenticator) guard(rule func(*User) string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, ok := a.userOf(c)
+		if !ok {
+			var d *denial
+			u, d = a.authenticate(c.Request.Context(), c.Request.Header.Values("Authorization"))
+			if d != nil {
+				a.deny(c, d)
+				return
+			}
+			a.setUser(c, u)
+		}
+		if reason := rule(u); reason != "" {
+			a.deny(c, &denial{kind: denyForbidden, reason: reason, err: ErrInsufficientRole})
+			return
+		}
+		c.Next()
+	}
+}
+
+// ginAuthenticatorKey marks the request whose user this Authenticator set,
+// so that stacked guards of the same Authenticator authenticate once.
+const ginAuthenticatorKey = "m8fx.authmod.authenticator"
+
+// userOf returns the user an earlier guard of a set in this request.
+func (a *Authenticator) userOf(c *gin.Context) (*User, bool) {
+	if by, _ := c.Get(ginAuthenticatorKey); by != a {
+		return nil, false
+	}
+	return CurrentUser(c)
+}
+
+// setUser stores u for handlers and for later guards of a.
+func (a *Authenticator) setUser(c *gin.Context, u *User) {
+	setUser(c, u)
+	c.Set(ginAuthenticatorKey, a)
+}
+
+// authenticate runs steps 1-5 on the values of the Authorization header.
+func (a *Authenticator) authenticate(ctx context.Context, authorization []string) (*User, *denial) {
+	token, d := bearerToken(authorization)
+	if d != nil {
+		return nil, d
+	}
+	claims, err := a.validator.Validate(ctx, token)
+	if err != nil {
+		if errors.Is(err, ErrKeysUnavailable) {
+			return nil, &denial{kind: denyUnavailable, reason: errReason(err), err: err}
+		}
+		return nil, &denial{kind: denyInvalid, reason: errReason(err), err: invalid(err)}
+	}
+	if claims == nil {
+		return nil, &denial{kind: denyInvalid, reason: "no_claims", err: ErrInvalidToken}
+	}
+	u, err := a.mapper(claims)
+	if err != nil || u == nil {
+		if err == nil {
+			err = errors.New("mapper returned no user")
+		}
+		return nil, &denial{kind: denyInvalid, reason: "user_mapping_failed", err: invalid(err)}
+	}
+	if !u.IsActive {
+		return nil, &denial{kind: denyInactive, reason: "inactive_user", err: ErrInactiveUser}
+	}
+	if err := a.revocation.Check(ctx, claims); err != nil {
+		if errors.Is(err, ErrRevocationUnavailable) {
+			return nil, &denial{kind: denyUnavailable, reason: errReason(err), err: err}
+		}
+		return nil, &denial{kind: denyInvalid, reason: errReason(err), err: invalid(err)}
+	}
+	return u, nil
+}
+
+// invalid makes sure err wraps ErrInvalidToken (a 401 cause that is not one
+// of the contract's sentinels, e.g. a custom mapper's error, still reads as
+// an invalid token to callers of Authenticate).
+func invalid(err error) error {
+	if errors.Is(err, ErrInvalidToken) || errors.Is(err, ErrRevoked) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidToken, err)
+}
+
+// bearerToken extracts the credential of "Authorization: Bearer <token>".
+// No header, another scheme, or "Bearer" without a credential is
+// ErrNoCredentials (401 "Not authenticated", like fastapi's HTTPBearer);
+// several Authorization headers, several credentials, characters outside
+// token68 or an oversized token are an invalid token.
+func bearerToken(values []string) (string, *denial) {
+	switch len(values) {
+	case 0:
+		return "", &denial{kind: denyNoCredentials, reason: "no_authorization_header", err: ErrNoCredentials}
+	case 1:
+	default:
+		return "", &denial{kind: denyInvalid, reason: "several_authorization_headers", err: ErrInvalidToken}
+	}
+	scheme, rest, _ := strings.Cut(values[0], " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", &denial{kind: denyNoCredentials, reason: "not_bearer_scheme", err: ErrNoCredentials}
+	}
+	token := strings.TrimLeft(rest, " ")
+	if token == "" {
+		return "", &denial{kind: denyNoCredentials, reason: "empty_bearer_token", err: ErrNoCredentials}
+	}
+	if len(token) > maxBearerTokenBytes {
+		return "", &denial{kind: denyInvalid, reason: "token_too_large", err: ErrInvalidToken}
+	}
+	if !isToken68(token) {
+		return "", &denial{kind: denyInvalid, reason: "malformed_authorization_header", err: ErrInvalidToken}
+	}
+	return token, nil
+}
+
+// isToken68 reports whether s is an RFC 7235 token68:
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func isToken68(s string) bool {
+	i := 0
+	for ; i < len(s); i++ {
+		ch := s[i]
+		if ('a' <= ch && ch <= 'z') || ('A' <= ch && ch <= 'Z') || ('0' <= ch && ch <= '9') ||
+			ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == '+' || ch == '/' {
+			continue
+		}
+		break
+	}
+	if i == 0 {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] != '=' {
+			return false
+		}
+	}
+	return true
+}
+
+type denyKind int
+
+const (
+	denyNoCredentials denyKind = iota + 1
+	denyInvalid
+	denyInactive
+	denyForbidden
+	denyUnavailable
+)
+
+// denial is why a request was refused: how to answer, a short reason for
+// the log, and the underlying error (for Authenticate's callers).
+type denial struct {
+	kind   denyKind
+	reason string
+	err    error
+}
+
+func (d *denial) Error() string { return d.err.Error() }
+func (d *denial) Unwrap() error { return d.err }
+
+// deny logs d and writes the answer.
+func (a *Authenticator) deny(c *gin.Context, d *denial) {
+	fields := []zap.Field{
+		zap.String("reason", d.reason),
+		zap.String("method", c.Request.Method),
+		zap.String("path", c.Request.URL.Path),
+	}
+	switch d.kind {
+	case denyNoCredentials:
+		a.log.Debug("request not authenticated", fields...)
+		abortNotAuthenticated(c)
+	case denyInactive:
+		a.log.Debug("inactive user refused", fields...)
+		abortInactive(c)
+	case denyForbidden:
+		a.log.Debug("user lacks privileges", fields...)
+		abortForbidden(c)
+	case denyUnavailable:
+		a.log.Warn("authentication unavailable", append(fields, zap.Error(d.err))...)
+		abortUnavailable(c)
+	default:
+		a.log.Debug("invalid credentials", fields...)
+		abortInvalidToken(c)
+	}
+}
+
+// errReason is the log reason of a validator or revocation error: the
+// revocation client's own reason codes, "revoked", or [Reason].
+func errReason(err error) string {
+	var r interface{ Reason() string }
+	switch {
+	case errors.As(err, &r):
+		return r.Reason()
+	case errors.Is(err, ErrRevoked):
+		return "revoked"
+	default:
+		return Reason(err)
+	}
+}

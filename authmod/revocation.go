@@ -1,0 +1,419 @@
+package authmod
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/m8fx/kit/settingsmod"
+)
+
+// NoRevocation is the [RevocationChecker] of stateless and hybrid token
+// modes: access tokens are never revoked, they expire.
+type NoRevocation struct{}
+
+// Check always accepts.
+func (NoRevocation) Check(context.Context, *Claims) error { return nil }
+
+// Close does nothing.
+func (NoRevocation) Close() error { return nil }
+
+// Defaults and limits of [RemoteRevocationClient].
+const (
+	// DefaultRevocationTimeout bounds one introspection call, from dial to
+	// the last byte of the answer.
+	DefaultRevocationTimeout = 2 * time.Second
+	// DefaultRevocationCacheEntries bounds the answer cache.
+	DefaultRevocationCacheEntries = 10_000
+	// MaxRevocationAnswerBytes bounds an introspection answer; a longer one
+	// is a failure.
+	MaxRevocationAnswerBytes = 64 << 10
+	// revocationDialTimeout bounds the TCP connect within the total timeout.
+	revocationDialTimeout = time.Second
+	// revocationSchemaVersion is the jti-status protocol version we speak.
+	revocationSchemaVersion = "2"
+)
+
+// Failure modes (ACCESS_REVOCATION_FAILURE_MODE).
+const (
+	RevocationFailClosed = "fail_closed"
+	RevocationFailOpen   = "fail_open"
+)
+
+// RevocationConfig configures [NewRemoteRevocationClient].
+type RevocationConfig struct {
+	// URL is the fa-auth-m8 jti-status endpoint (INTROSPECTION_URL), http or
+	// https.
+	URL string
+	// Secret is sent as X-Internal-Token (PRIVATE_API_SECRET). Required.
+	Secret string
+	// CacheTTL is how long an "active" answer is reused
+	// (REVOCATION_CACHE_TTL_SECONDS). 0, the default, asks on every request.
+	// Entries never outlive the token's exp. "Revoked" answers are always
+	// remembered until the token's exp, whatever CacheTTL.
+	CacheTTL time.Duration
+	// Timeout bounds one call (default [DefaultRevocationTimeout]).
+	Timeout time.Duration
+	// FailOpen accepts tokens when the auth service gives no answer (network
+	// error, timeout, 5xx, 429), logging a warning. An answer that is wrong
+	// (malformed, oversized, a user_id that is not the token's sub, a 3xx or
+	// another 4xx) always fails closed.
+	FailOpen bool
+	// MaxCacheEntries bounds the cache (default
+	// [DefaultRevocationCacheEntries]).
+	MaxCacheEntries int
+	// HTTPClient, if set, is copied and used instead of the client's own; its
+	// redirect policy is replaced (redirects are never followed) and a zero
+	// Timeout gets Timeout. Close does not close its connections.
+	HTTPClient *http.Client
+	// Logger receives fail_open warnings (nil: none).
+	Logger *zap.Logger
+	// Now is the clock (nil: time.Now); tests set it to move time.
+	Now func() time.Time
+}
+
+// RevocationConfigFromSettings reads INTROSPECTION_URL, PRIVATE_API_SECRET,
+// REVOCATION_CACHE_TTL_SECONDS and ACCESS_REVOCATION_FAILURE_MODE.
+func RevocationConfigFromSettings(s *settingsmod.Settings) (RevocationConfig, error) {
+	cfg := RevocationConfig{
+		URL:      s.IntrospectionURL,
+		Secret:   s.PrivateAPISecret.Value(),
+		CacheTTL: s.RevocationCacheTTL(),
+	}
+	switch s.AccessRevocationFailureMode {
+	case "", RevocationFailClosed:
+	case RevocationFailOpen:
+		cfg.FailOpen = true
+	default:
+		return cfg, fmt.Errorf("authmod: ACCESS_REVOCATION_FAILURE_MODE must be %s or %s, got %q",
+			RevocationFailClosed, RevocationFailOpen, s.AccessRevocationFailureMode)
+	}
+	return cfg, nil
+}
+
+// RemoteRevocationClient is the [RevocationChecker] of stateful token mode:
+// it asks fa-auth-m8 whether a token's jti was revoked.
+//
+// Protocol: POST URL with header X-Internal-Token: <secret> and body
+// {"jti": "...", "expected_user_id": "<sub>", "schema_version": "2"}. An answer
+// {"active": false} means revoked ([ErrRevoked], 401); {"active": true,
+// "user_id": "<sub>"} means valid. Anything else is a failure
+// ([ErrRevocationUnavailable], 503).
+//
+// Concurrent checks of the same token share one call. Answers are cached by
+// (iss, jti, sub), never by the raw token (see [RevocationConfig.CacheTTL]).
+type RemoteRevocationClient struct {
+	url      string
+	secret   string
+	ttl      time.Duration
+	failOpen bool
+	client   *http.Client
+	// own is the transport the client built, closed by Close (nil when
+	// the caller supplied the HTTP client).
+	own    *http.Transport
+	cache  *revocationCache
+	flight singleflight.Group
+	log    *zap.Logger
+	now    func() time.Time
+	closed atomic.Bool
+
+	// testHookJoined, when set (by tests), runs after a Check joined the
+	// call for its token and before it waits for the answer.
+	testHookJoined func()
+}
+
+var _ RevocationChecker = (*RemoteRevocationClient)(nil)
+
+// NewRemoteRevocationClient checks cfg and returns a client. No call is made
+// until the first Check.
+func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, error) {
+	u, err := url.Parse(cfg.URL)
+	switch {
+	case cfg.URL == "":
+		return nil, errors.New("authmod: revocation: URL (INTROSPECTION_URL) is required")
+	case err != nil:
+		return nil, errors.New("authmod: revocation: URL (INTROSPECTION_URL) is not a valid URL")
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return nil, errors.New("authmod: revocation: URL (INTROSPECTION_URL) must be an absolute http(s) URL")
+	case cfg.Secret == "":
+		return nil, errors.New("authmod: revocation: Secret (PRIVATE_API_SECRET) is required")
+	case cfg.CacheTTL < 0:
+		return nil, errors.New("authmod: revocation: CacheTTL (REVOCATION_CACHE_TTL_SECONDS) must not be negative")
+	case cfg.Timeout < 0:
+		return nil, errors.New("authmod: revocation: Timeout must not be negative")
+	case cfg.MaxCacheEntries < 0:
+		return nil, errors.New("authmod: revocation: MaxCacheEntries must not be negative")
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultRevocationTimeout
+	}
+	if cfg.MaxCacheEntries == 0 {
+		cfg.MaxCacheEntries = DefaultRevocationCacheEntries
+	}
+	r := &RemoteRevocationClient{
+		url:      u.String(),
+		secret:   cfg.Secret,
+		ttl:      cfg.CacheTTL,
+		failOpen: cfg.FailOpen,
+		cache:    newRevocationCache(cfg.MaxCacheEntries),
+		log:      cfg.Logger,
+		now:      cfg.Now,
+	}
+	if r.log == nil {
+		r.log = zap.NewNop()
+	}
+	r.log = r.log.Named("revocation")
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		if c.Timeout == 0 {
+			c.Timeout = cfg.Timeout
+		}
+		r.client = &c
+	} else {
+		r.own = newRevocationTransport(cfg.Timeout)
+		r.client = &http.Client{Transport: r.own, Timeout: cfg.Timeout}
+	}
+	r.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return r, nil
+}
+
+// newRevocationTransport is a transport with tight timeouts for one internal
+// host.
+func newRevocationTransport(timeout time.Duration) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: min(timeout, revocationDialTimeout), KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = timeout
+	t.ResponseHeaderTimeout = timeout
+	t.ExpectContinueTimeout = 0
+	t.MaxIdleConns = 64
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 90 * time.Second
+	t.MaxResponseHeaderBytes = 16 << 10
+	return t
+}
+
+// Check asks whether the token described by claims was revoked. It returns
+// nil (active), an error wrapping [ErrRevoked] (401), an error wrapping
+// [ErrInvalidToken] when the token has no jti (401: a stateful token must be
+// revocable), or an error wrapping [ErrRevocationUnavailable] (503; nil
+// instead in fail_open mode when the service gave no answer at all).
+func (r *RemoteRevocationClient) Check(ctx context.Context, claims *Claims) error {
+	switch {
+	case claims == nil:
+		return &revocationFailure{reason: "revocation_no_claims", wrong: true, err: errors.New("no claims")}
+	case claims.ID == "":
+		return fmt.Errorf("%w: token has no jti, so its revocation cannot be checked", ErrInvalidToken)
+	case r.closed.Load():
+		return &revocationFailure{reason: "revocation_client_closed", wrong: true, err: errors.New("client closed")}
+	}
+	key := revocationKey{iss: claims.Issuer, jti: claims.ID, sub: claims.Subject}
+	if revoked, ok := r.cache.get(key, r.now()); ok {
+		if revoked {
+			return errRevoked
+		}
+		return nil
+	}
+	// One call per key at a time. The call runs on a context detached from
+	// the first caller's cancellation (each caller stops waiting on its own
+	// cancellation instead) and bounded by the client timeout.
+	ch := r.flight.DoChan(flightKey(key), func() (any, error) {
+		return nil, r.lookup(context.WithoutCancel(ctx), key, claims)
+	})
+	if r.testHookJoined != nil {
+		r.testHookJoined()
+	}
+	var err error
+	select {
+	case res := <-ch:
+		err = res.Err
+	case <-ctx.Done():
+		err = &revocationFailure{reason: "revocation_wait_cancelled", err: ctx.Err()}
+	}
+	return r.decide(err)
+}
+
+// errRevoked is the error of a revoked token.
+var errRevoked = fmt.Errorf("%w by the auth service", ErrRevoked)
+
+// flightKey is the singleflight key of k; the parts are length-prefixed so
+// that no two keys share a string.
+func flightKey(k revocationKey) string {
+	return fmt.Sprintf("%d:%s\x00%d:%s\x00%s", len(k.iss), k.iss, len(k.jti), k.jti, k.sub)
+}
+
+// decide applies the failure mode to the outcome of a check.
+func (r *RemoteRevocationClient) decide(err error) error {
+	var f *revocationFailure
+	if err == nil || !errors.As(err, &f) || f.wrong || !r.failOpen {
+		return err
+	}
+	r.log.Warn("revocation check failed; token accepted (ACCESS_REVOCATION_FAILURE_MODE=fail_open)",
+		zap.String("reason", f.reason), zap.Error(f.err))
+	return nil
+}
+
+// lookup asks the auth service and caches the answer.
+func (r *RemoteRevocationClient) lookup(ctx context.Context, key revocationKey, claims *Claims) error {
+	revoked, err := r.ask(ctx, claims.ID, claims.Subject)
+	if err != nil {
+		return err
+	}
+	now := r.now()
+	var exp time.Time
+	if claims.ExpiresAt != nil {
+		exp = claims.ExpiresAt.Time
+	}
+	switch {
+	case exp.IsZero():
+		// No exp: nothing bounds the entry, so nothing is cached.
+	case revoked:
+		r.cache.put(key, true, exp, now)
+	case r.ttl > 0:
+		until := now.Add(r.ttl)
+		if exp.Before(until) {
+			until = exp
+		}
+		r.cache.put(key, false, until, now)
+	}
+	if revoked {
+		return errRevoked
+	}
+	return nil
+}
+
+// introspectionRequest is the jti-status request body (schema version 2).
+type introspectionRequest struct {
+	JTI            string `json:"jti"`
+	ExpectedUserID string `json:"expected_user_id"`
+	SchemaVersion  string `json:"schema_version"`
+}
+
+// introspectionAnswer is the part of the jti-status answer we read.
+type introspectionAnswer struct {
+	Active *bool   `json:"active"`
+	UserID *string `json:"user_id"`
+}
+
+// ask makes one introspection call. It returns whether the token is revoked,
+// or a *revocationFailure.
+func (r *RemoteRevocationClient) ask(ctx context.Context, jti, sub string) (bool, error) {
+	body, err := json.Marshal(introspectionRequest{JTI: jti, ExpectedUserID: sub, SchemaVersion: revocationSchemaVersion})
+	if err != nil {
+		return false, &revocationFailure{reason: "revocation_request_encoding", wrong: true, err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(body))
+	if err != nil {
+		return false, &revocationFailure{reason: "revocation_request", wrong: true, err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Internal-Token", r.secret)
+
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return false, &revocationFailure{reason: "revocation_unreachable", err: scrubURLError(err)}
+	}
+	defer resp.Body.Close()
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// Drain a little so that the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		f := &revocationFailure{reason: "revocation_http_status", err: fmt.Errorf("auth service answered %s", resp.Status)}
+		// No answer (5xx, 429) follows the failure mode; any other status
+		// (redirect, 4xx: a misconfigured URL or secret) is a wrong answer.
+		f.wrong = resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests
+		return false, f
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxRevocationAnswerBytes+1))
+	if err != nil {
+		return false, &revocationFailure{reason: "revocation_unreachable", err: scrubURLError(err)}
+	}
+	if len(data) > MaxRevocationAnswerBytes {
+		return false, &revocationFailure{reason: "revocation_answer_too_large", wrong: true,
+			err: fmt.Errorf("answer exceeds %d bytes", MaxRevocationAnswerBytes)}
+	}
+	var ans introspectionAnswer
+	if err := json.Unmarshal(data, &ans); err != nil {
+		return false, &revocationFailure{reason: "revocation_answer_malformed", wrong: true, err: errors.New("answer is not a JSON object")}
+	}
+	if ans.Active == nil {
+		return false, &revocationFailure{reason: "revocation_answer_malformed", wrong: true, err: errors.New(`answer has no boolean "active"`)}
+	}
+	if !*ans.Active {
+		return true, nil
+	}
+	if ans.UserID == nil || !sameSubject(*ans.UserID, sub) {
+		return false, &revocationFailure{reason: "revocation_user_mismatch", wrong: true, err: errors.New(`answer "user_id" is not the token's sub`)}
+	}
+	return false, nil
+}
+
+// sameSubject compares the answer's user_id with the token's sub: equal
+// strings, or the same UUID spelled with different letter case.
+func sameSubject(got, want string) bool {
+	if got == want {
+		return true
+	}
+	if len(got) != 36 || len(want) != 36 {
+		return false
+	}
+	a, errA := uuid.Parse(got)
+	b, errB := uuid.Parse(want)
+	return errA == nil && errB == nil && a == b
+}
+
+// scrubURLError drops the URL from a *url.Error (it is configuration, but
+// there is no need to repeat it in every log line).
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// Close closes idle connections of the client's own transport. Checks after
+// Close fail. It is idempotent and always returns nil.
+func (r *RemoteRevocationClient) Close() error {
+	if r.closed.Swap(true) {
+		return nil
+	}
+	if r.own != nil {
+		r.own.CloseIdleConnections()
+	}
+	return nil
+}
+
+// revocationFailure is a check that got no usable answer. It wraps
+// ErrRevocationUnavailable. wrong marks answers that are not merely missing
+// but wrong (malformed, mismatched, unexpected status): those fail closed
+// even in fail_open mode.
+type revocationFailure struct {
+	reason string
+	wrong  bool
+	err    error
+}
+
+func (f *revocationFailure) Error() string {
+	return ErrRevocationUnavailable.Error() + ": " + f.err.Error()
+}
+
+func (f *revocationFailure) Unwrap() []error { return []error{ErrRevocationUnavailable, f.err} }
+
+// Reason returns the short reason code for logs.
+func (f *revocationFailure) Reason() string { return f.reason }

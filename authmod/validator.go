@@ -1,0 +1,266 @@
+package authmod
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/golang-jwt/jwt/v5"
+	"go.uber.org/zap"
+
+	"github.com/m8fx/kit/healthmod"
+)
+
+// Validator verifies access tokens issued by fa-auth-m8. It implements
+// [TokenValidator].
+//
+// A token is accepted only if all of these hold (RFC 8725, OWASP JWT cheat
+// sheet):
+//
+//   - it is at most MaxTokenBytes long (checked before any decoding), made of
+//     three canonical base64url segments (no padding, no line breaks, no
+//     non-zero trailing bits); header and payload are JSON objects that start
+//     with `{` followed by a quote or a space (as JWT libraries write them:
+//     no leading whitespace or line breaks) and have no duplicate members
+//     (compared the way encoding/json matches names: case-insensitively,
+//     after unescaping), and header member names are not escaped;
+//   - the header alg is exactly the configured algorithm (so "none" and
+//     HS256-with-the-public-key confusion fail), the header has no "crit",
+//     its "typ", if present, is JWT or at+jwt, and its "kid", if present, is
+//     a string of 1..256 characters used only to look up a JWKS key. jku,
+//     x5u, jwk and x5c are ignored: keys come only from the configuration;
+//   - the signature verifies (github.com/golang-jwt/jwt/v5, strict decoding)
+//     with a key of the right type and strength (RSA >= 2048 bits, ECDSA
+//     P-256, HMAC >= 32 bytes);
+//   - exp is present and not past, nbf and iat are not in the future (all
+//     with Leeway), iat is present (fa-auth-m8 always sets it) and
+//     exp - iat <= MaxLifetime;
+//   - iss and aud match when configured (aud may be an array containing the
+//     audience), and are mandatory under RequireIssuerAudience;
+//   - "type" is "access", "sub" is a canonical lower-case UUID, and "jti"
+//     (1..128 printable characters, checked whenever present) is present
+//     when RequireJTI.
+//
+// With a JWKS, only keys that match the configured algorithm are ever used
+// (kty, alg, crv, use, key_ops and strength are checked; symmetric "oct"
+// keys never are). A token naming an unknown kid triggers a refresh, at most
+// one per 5s with a burst of 2 and never waiting on the limiter; concurrent
+// misses share one fetch; a failed refresh keeps the last good keys; a key
+// withdrawn from the JWKS also empties the verified-token cache.
+//
+// Verified tokens are remembered (keyed by their SHA-256, never the token
+// itself) until their exp, so a token seen again costs a hash and a map
+// lookup; exp and nbf are checked again on every hit. Every call returns its
+// own copy of the claims.
+//
+// Errors wrap [ErrInvalidToken] (401) or [ErrKeysUnavailable] (503); [Reason]
+// gives their short reason code. Error messages never contain the token.
+//
+// With a JWKS, call [Validator.Start] (first fetch, background refresh) and
+// [Validator.Close] (stops the refresh goroutine).
+type Validator struct {
+	cfg       ValidatorConfig
+	parser    *jwt.Parser
+	staticKey any
+	staticKF  jwt.Keyfunc
+	jwks      *jwksSource
+	cache     *verifiedCache
+	log       *zap.Logger
+	closeOnce sync.Once
+}
+
+var _ TokenValidator = (*Validator)(nil)
+
+// NewValidator checks cfg, applies its defaults and returns a validator. It
+// never does network I/O: with a JWKSURL, keys are fetched by Start (and on
+// demand).
+func NewValidator(cfg ValidatorConfig) (*Validator, error) {
+	cfg, staticKey, err := cfg.normalized()
+	if err != nil {
+		return nil, err
+	}
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods([]string{cfg.Algorithm}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithStrictDecoding(),
+		jwt.WithLeeway(cfg.Leeway),
+		jwt.WithTimeFunc(cfg.Now),
+	}
+	if cfg.Issuer != "" {
+		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
+	}
+	if cfg.Audience != "" {
+		opts = append(opts, jwt.WithAudience(cfg.Audience))
+	}
+	v := &Validator{
+		cfg:    cfg,
+		parser: jwt.NewParser(opts...),
+		cache:  newVerifiedCache(cfg.CacheSize, cfg.Leeway),
+		log:    cfg.Logger,
+	}
+	if cfg.JWKSURL != "" {
+		v.jwks = newJWKSSource(cfg)
+		if v.cache != nil {
+			v.jwks.onWithdraw = v.cache.purge
+		}
+	} else {
+		v.staticKey = staticKey
+		v.staticKF = func(*jwt.Token) (any, error) { return v.staticKey, nil }
+	}
+	return v, nil
+}
+
+// Start loads the JWKS, if one is configured: the first fetch is bounded by
+// JWKSFirstFetchTimeout and ctx, then a background goroutine refreshes the
+// keys every JWKSCacheTTL. An unreachable JWKS does not fail Start: it logs a
+// warning, protected routes answer 503 ([ErrKeysUnavailable]) until keys
+// arrive, and the background refresh keeps trying. Start is a no-op without
+// a JWKS or when already started; it fails only after Close.
+func (v *Validator) Start(ctx context.Context) error {
+	if v.jwks == nil {
+		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return v.jwks.start(ctx)
+}
+
+// Close stops the JWKS refresh goroutine and waits for it. It is idempotent
+// and safe without Start. Validate keeps working with the keys loaded so far.
+func (v *Validator) Close() error {
+	v.closeOnce.Do(func() {
+		if v.jwks != nil {
+			v.jwks.close()
+		}
+	})
+	return nil
+}
+
+// UsesJWKS reports whether keys come from a JWKS URL.
+func (v *Validator) UsesJWKS() bool { return v.jwks != nil }
+
+// JWKSCheck returns the "jwks" health check: fail ("no signing keys loaded")
+// while the key set is empty, ok with meta {"keys": n} otherwise. Without a
+// JWKS it is always ok with {"keys": 1}.
+func (v *Validator) JWKSCheck() healthmod.Check {
+	return healthmod.NewCheckFunc("jwks", func(context.Context) healthmod.Result {
+		n := 1
+		if v.jwks != nil {
+			n = v.jwks.size()
+		}
+		if n == 0 {
+			return healthmod.Result{Status: healthmod.StatusFail, Error: "no signing keys loaded"}
+		}
+		return healthmod.Result{Status: healthmod.StatusOK, Meta: map[string]any{"keys": n}}
+	})
+}
+
+// Validate verifies token and returns its claims. The returned *Claims is the
+// caller's own copy. See [Validator] for the rules.
+func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error) {
+	if token == "" {
+		return nil, invalidToken(ReasonMissing, nil)
+	}
+	if len(token) > v.cfg.MaxTokenBytes {
+		return nil, invalidToken(ReasonOversized, nil)
+	}
+	dot1, dot2, err := precheckShape(token)
+	if err != nil {
+		return nil, invalidToken(ReasonMalformed, err)
+	}
+	now := v.cfg.Now()
+	var key [32]byte
+	if v.cache != nil {
+		key = tokenKey(token)
+		if c, ok := v.cache.get(key, now); ok {
+			return c, nil
+		}
+	}
+
+	claims, err := v.verify(ctx, token, dot1, dot2)
+	if err != nil {
+		return nil, err
+	}
+	if v.cache != nil {
+		v.cache.put(key, claims, now)
+		return cloneClaims(claims), nil
+	}
+	return claims, nil
+}
+
+// verify is the first-sight path: structural checks, signature, claims.
+func (v *Validator) verify(ctx context.Context, token string, dot1, dot2 int) (*Claims, error) {
+	if err := checkNoLineBreaks(token); err != nil {
+		return nil, invalidToken(ReasonMalformed, err)
+	}
+	header, err := decodeSegment(token[:dot1])
+	if err != nil {
+		return nil, invalidToken(ReasonMalformed, err)
+	}
+	payload, err := decodeSegment(token[dot1+1 : dot2])
+	if err != nil {
+		return nil, invalidToken(ReasonMalformed, err)
+	}
+	kid, err := checkHeader(header, v.cfg.Algorithm)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkClaimsJSON(payload); err != nil {
+		return nil, err
+	}
+
+	keyfunc := v.staticKF
+	if v.jwks != nil {
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		keyfunc = func(*jwt.Token) (any, error) { return v.jwks.key(ctx, kid) }
+	}
+	claims := &Claims{}
+	if _, err := v.parser.ParseWithClaims(token, claims, keyfunc); err != nil {
+		return nil, v.parseError(err, claims)
+	}
+	if err := checkClaims(claims, v.cfg.RequireJTI, v.cfg.MaxLifetime); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// parseError maps a jwt/v5 error to a reason. The library error stays in the
+// chain (for logs) but not in the message.
+func (v *Validator) parseError(err error, claims *Claims) error {
+	var te *tokenError
+	if errors.As(err, &te) {
+		return te // from the keyfunc: unknown kid, keys unavailable
+	}
+	switch {
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return invalidToken(ReasonMalformed, err)
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return invalidToken(ReasonSignature, err)
+	case errors.Is(err, jwt.ErrTokenUnverifiable):
+		return invalidToken(ReasonAlgorithm, err)
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return invalidToken(ReasonExpired, err)
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return invalidToken(ReasonNotYetValid, err)
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return invalidToken(ReasonIssuedInFuture, err)
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return invalidToken(ReasonIssuer, err)
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return invalidToken(ReasonAudience, err)
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		switch {
+		case claims.ExpiresAt == nil:
+			return invalidToken(ReasonLifetime, errors.Join(errMissingExp, err))
+		case v.cfg.Issuer != "" && claims.Issuer == "":
+			return invalidToken(ReasonIssuer, errors.Join(errMissingIssuer, err))
+		case v.cfg.Audience != "":
+			return invalidToken(ReasonAudience, errors.Join(errMissingAudience, err))
+		}
+	}
+	return invalidToken(ReasonMalformed, err)
+}
