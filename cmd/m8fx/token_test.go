@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -108,5 +110,36 @@ func TestTokenRefusals(t *testing.T) {
 				t.Fatal("secret echoed in an error")
 			}
 		})
+	}
+}
+
+// TestTokenAcceptedByTheKit: a token minted from the settings passes the
+// kit's own validator built from the same settings, and maps to the user.
+func TestTokenAcceptedByTheKit(t *testing.T) {
+	env := devEnv("TOKEN_STRICT_VALIDATION", "true")
+	tok, stderr, code := mint(t, env, "-role", "admin", "-email", "a@example.com")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	s, err := settingsmod.Load(settingsmod.MapSource(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := authmod.ValidatorConfigFromSettings(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := authmod.NewValidator(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	claims, err := v.Validate(context.Background(), tok)
+	if err != nil {
+		t.Fatalf("the kit rejects the minted token: %v", err)
+	}
+	u, err := authmod.DefaultUserMapper(claims)
+	if err != nil || u.Role != authmod.RoleAdmin || u.Email != "a@example.com" || !u.IsActive {
+		t.Fatalf("user %+v (%v)", u, err)
 	}
 }

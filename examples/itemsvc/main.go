@@ -22,6 +22,7 @@ func options() []fx.Option {
 	return []fx.Option{
 		m8fx.Module,
 		fx.Provide(httpmod.AsRoutes(NewRoutes)),
+		fx.Provide(httpmod.AsRoutes(NewUserRoutes)),
 		fx.Provide(healthmod.AsCheck(NewRuntimeCheck)),
 	}
 }
