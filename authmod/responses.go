@@ -1,6 +1,7 @@
 package authmod
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -24,36 +25,56 @@ const (
 	RetryAfterSeconds     = "5"
 )
 
-// errorBody is the JSON error body {"detail": "..."}.
-type errorBody struct {
-	Detail string `json:"detail"`
+// The JSON error bodies {"detail": "..."}, rendered once.
+var (
+	bodyNotAuthenticated   = detailBody(DetailNotAuthenticated)
+	bodyInvalidCredentials = detailBody(DetailInvalidCredentials)
+	bodyInactiveUser       = detailBody(DetailInactiveUser)
+	bodyNotEnoughPrivilege = detailBody(DetailNotEnoughPrivilege)
+	bodyAuthUnavailable    = detailBody(DetailAuthUnavailable)
+)
+
+func detailBody(detail string) []byte {
+	b, err := json.Marshal(map[string]string{"detail": detail})
+	if err != nil {
+		panic(err) // a constant string always marshals
+	}
+	return b
+}
+
+const jsonContentType = "application/json; charset=utf-8"
+
+// abortWith aborts the request with status and a pre-rendered JSON body.
+func abortWith(c *gin.Context, status int, body []byte) {
+	c.Abort()
+	c.Data(status, jsonContentType, body)
 }
 
 // abortNotAuthenticated answers 401 for a request without a bearer token.
 func abortNotAuthenticated(c *gin.Context) {
 	c.Header("WWW-Authenticate", ChallengeBearer)
-	c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{DetailNotAuthenticated})
+	abortWith(c, http.StatusUnauthorized, bodyNotAuthenticated)
 }
 
 // abortInvalidToken answers 401 for a token that is not acceptable: malformed,
 // forged, expired, not for us, revoked, or not mappable to a user.
 func abortInvalidToken(c *gin.Context) {
 	c.Header("WWW-Authenticate", ChallengeInvalidToken)
-	c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{DetailInvalidCredentials})
+	abortWith(c, http.StatusUnauthorized, bodyInvalidCredentials)
 }
 
 // abortInactive answers 403 for a valid token of an inactive user.
 func abortInactive(c *gin.Context) {
-	c.AbortWithStatusJSON(http.StatusForbidden, errorBody{DetailInactiveUser})
+	abortWith(c, http.StatusForbidden, bodyInactiveUser)
 }
 
 // abortForbidden answers 403 for a user whose role is too low.
 func abortForbidden(c *gin.Context) {
-	c.AbortWithStatusJSON(http.StatusForbidden, errorBody{DetailNotEnoughPrivilege})
+	abortWith(c, http.StatusForbidden, bodyNotEnoughPrivilege)
 }
 
 // abortUnavailable answers 503 when keys or revocation gave no usable answer.
 func abortUnavailable(c *gin.Context) {
 	c.Header("Retry-After", RetryAfterSeconds)
-	c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{DetailAuthUnavailable})
+	abortWith(c, http.StatusServiceUnavailable, bodyAuthUnavailable)
 }

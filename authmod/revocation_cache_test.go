@@ -75,25 +75,3 @@ func TestFlightKeyIsUnambiguous(t *testing.T) {
 		t.Fatal("different keys share a flight key")
 	}
 }
-
-func TestIsToken68(t *testing.T) {
-	for s, want := range map[string]bool{
-		"abc":          true,
-		"a.b.c":        true,
-		"A-Z_0~9+/":    true,
-		"abc==":        true,
-		"=":            false,
-		"":             false,
-		"ab=c":         false,
-		"a b":          false,
-		"a,b":          false,
-		`"a"`:          false,
-		"a\tb":         false,
-		"é":            false,
-		"eyJ.eyJ.sig=": true,
-	} {
-		if got := isToken68(s); got != want {
-			t.Errorf("isToken68(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
