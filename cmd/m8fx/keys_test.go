@@ -65,7 +65,11 @@ func TestKeysWritesMatchingFiles(t *testing.T) {
 					t.Fatalf("RSA jwk does not match public.pem: %v", k)
 				}
 			case *ecdsa.PublicKey:
-				if k["kty"] != "EC" || k["crv"] != "P-256" || k["x"] != b64(p.X.FillBytes(make([]byte, 32))) || k["y"] != b64(p.Y.FillBytes(make([]byte, 32))) {
+				raw, err := p.Bytes() // 0x04 || X || Y
+				if err != nil {
+					t.Fatal(err)
+				}
+				if k["kty"] != "EC" || k["crv"] != "P-256" || k["x"] != b64(raw[1:33]) || k["y"] != b64(raw[33:]) {
 					t.Fatalf("EC jwk does not match public.pem: %v", k)
 				}
 			default:
