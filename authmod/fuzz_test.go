@@ -3,9 +3,12 @@ package authmod
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -105,4 +108,54 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// FuzzGuard sends arbitrary Authorization header values through a real gin
+// engine behind RequireUser (HS256 validator). Whatever the header: no panic,
+// no 5xx, and the answer is 200 only for a header carrying a valid token;
+// every 401 carries a WWW-Authenticate challenge and never echoes the input.
+func FuzzGuard(f *testing.F) {
+	cfg := vtConfig(algHS256)
+	v, err := NewValidator(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = v.Close() })
+	auth := NewAuthenticator(AuthenticatorParams{Validator: v, Revocation: NoRevocation{}})
+	gin.SetMode(gin.TestMode)
+	e := gin.New()
+	e.GET("/x", auth.RequireUser(), func(c *gin.Context) { c.Status(http.StatusOK) })
+
+	valid := vtToken(f, algHS256, nil)
+	for _, seed := range []string{
+		"", "Bearer", "Bearer ", "Bearer " + valid, "bearer " + valid, "Bearer  " + valid, "Bearer " + valid + " x",
+		"Basic dXNlcjpwYXNz", "Bearer \x00", "Bearer " + strings.Repeat("A", 9000), "Bearer é", "Bearer\t" + valid,
+		"Bearer " + valid + "\r\nX-Injected: 1", "Bearer a.b.c", "Bearer ey.ey.ey",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		req := httptest.NewRequest(http.MethodGet, "/x", nil)
+		if header != "" {
+			req.Header["Authorization"] = []string{header}
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusOK:
+			if !strings.Contains(header, valid) {
+				t.Fatalf("header %q accepted", header)
+			}
+		case http.StatusUnauthorized:
+			if rec.Header().Get("WWW-Authenticate") == "" {
+				t.Fatalf("401 without a challenge for %q", header)
+			}
+		case http.StatusForbidden:
+		default:
+			t.Fatalf("header %q answered %d", header, rec.Code)
+		}
+		if len(header) > 8 && strings.Contains(rec.Body.String(), header) {
+			t.Fatalf("the body echoes the header: %s", rec.Body)
+		}
+	})
 }
