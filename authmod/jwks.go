@@ -105,7 +105,7 @@ func newJWKSSource(cfg ValidatorConfig) *jwksSource {
 		client:   cfg.HTTPClient,
 		interval: cfg.JWKSCacheTTL,
 		timeout:  cfg.JWKSFirstFetchTimeout,
-		log:      cfg.Logger,
+		log:      cfg.Logger.Named("jwks"),
 		limiter:  rate.NewLimiter(rate.Every(unknownKIDInterval), unknownKIDBurst),
 		retryMin: retryMin,
 		retryMax: retryMax,

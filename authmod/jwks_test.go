@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/time/rate"
 )
 
@@ -614,5 +613,3 @@ func TestJWKSOnDemandRespectsRequestContext(t *testing.T) {
 		t.Fatalf("reason %q", Reason(err))
 	}
 }
-
-var _ = jwt.SigningMethodRS256

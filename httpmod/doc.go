@@ -30,6 +30,20 @@
 // log line of the request names it. The access log records method, route
 // template, status, latency and bytes, never headers.
 //
+// # Metrics
+//
+// With METRICS_ENABLED=true, [MetricsModule] installs the metrics middleware
+// at [PriorityMetrics] and serves the app's own Prometheus registry at
+// /metrics (outside API_PREFIX; bearer-gated by METRICS_SCRAPE_CREDENTIAL).
+// METRICS_GROUPS selects traffic, performance, reliability, health and auth
+// series; services add collectors with [AsCollector].
+//
+// # API docs
+//
+// The OpenAPI document, Swagger UI and ReDoc are served under API_PREFIX when
+// SET_OPEN_API, SET_DOCS and SET_REDOC allow it, and never in production
+// unless SERVE_DOCS_IN_PRODUCTION=true. The UI assets are embedded.
+//
 // # Server lifecycle
 //
 // [Server.Start] listens synchronously (an address in use fails app start),

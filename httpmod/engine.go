@@ -30,6 +30,8 @@ type EngineParams struct {
 // Routes from [AsRoutes] are mounted under API_PREFIX, routes from
 // [AsRootRoutes] at the root. Unknown paths answer 404 {"detail":"Not Found"}
 // and known paths with a wrong method 405 {"detail":"Method Not Allowed"}.
+// There are no trailing-slash redirects: /items and /items/ are different
+// routes, and the one not registered answers 404.
 //
 // gin runs in release mode outside ENVIRONMENT=local; a process already in
 // gin.TestMode stays in it.
@@ -41,6 +43,12 @@ func NewEngine(p EngineParams) (*gin.Engine, error) {
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// gin answers trailing-slash redirects before any middleware runs, so a
+	// redirect would skip the host check, the security headers and CORS.
+	// Every response goes through the chain instead: register the exact
+	// paths you serve (healthmod registers both /health and /health/).
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	e.RemoveExtraSlash = true
 	if err := e.SetTrustedProxies(nil); err != nil {

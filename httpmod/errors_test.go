@@ -20,6 +20,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		{http.MethodGet, "/", 404, `{"detail":"Not Found"}`},
 		{http.MethodDelete, "/api/items", 405, `{"detail":"Method Not Allowed"}`},
 		{http.MethodGet, "/api/items", 200, ``},
+		{http.MethodGet, "/api/items/", 404, `{"detail":"Not Found"}`}, // no redirect around the middleware
 	}
 	for _, tt := range tests {
 		rec := serve(e, tt.method, tt.path)

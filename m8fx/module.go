@@ -4,14 +4,17 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
+	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
 )
 
 // Module is the m8fx bundle: settings, logger (also used for fx's own events),
-// health, HTTP and the start/stop lifecycle (startup validators, ready flag,
-// drain). Databases stay opt-in (dbmod.Module).
+// health, authentication (token validation, roles, guards, revocation), HTTP (with metrics, CORS, trusted hosts, security headers and the
+// API docs) and the start/stop lifecycle (startup validators, ready flag, drain). Databases
+// stay opt-in (dbmod.Module).
 //
 //	fx.New(m8fx.Module, fx.Provide(httpmod.AsRoutes(NewRoutes))).Run()
 var Module = fx.Options(
@@ -27,7 +30,13 @@ var Module = fx.Options(
 		settingsmod.Module,
 		fx.Provide(newValidatorRegistry),
 		healthmod.Module,
+		// Before httpmod: the auth hooks (JWKS first fetch) run before the
+		// HTTP listen, and stop after the HTTP shutdown.
+		authmod.Module,
 		httpmod.Module,
+		httpmod.DocsModule,
+		httpmod.MetricsModule,
+		securitymod.Module,
 		fx.Invoke(registerLifecycle),
 	),
 )

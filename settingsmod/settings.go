@@ -88,6 +88,9 @@ type Settings struct {
 	ContentSecurityPolicy  string   `env:"CONTENT_SECURITY_POLICY" envDefault:"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"`
 	ReferrerPolicy         string   `env:"REFERRER_POLICY" envDefault:"strict-origin-when-cross-origin"`
 	PermissionsPolicy      string   `env:"PERMISSIONS_POLICY" envDefault:"accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"`
+	// TrustedHostsExemptProbes lets {API_PREFIX}/health/live and /health/ready
+	// through the ALLOWED_HOSTS check (kubelet probes use the pod IP as Host).
+	TrustedHostsExemptProbes bool `env:"TRUSTED_HOSTS_EXEMPT_PROBES" envDefault:"true"`
 
 	// HTTP server.
 	HTTPAddr                     string `env:"HTTP_ADDR" envDefault:"0.0.0.0:8000"`

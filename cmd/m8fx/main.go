@@ -2,6 +2,7 @@
 //
 //	m8fx keys  -alg RS256 -out ./keys     write a key pair and the matching JWKS
 //	m8fx token -role writer               mint a dev access token from the settings
+//	m8fx prestart                         wait until the database answers (container entry point)
 //
 // Settings are read like a service reads them: process environment, then the
 // .env file named by ENV_FILE (default ./.env), with NAME_FILE secrets.
@@ -18,6 +19,7 @@ const usage = `usage: m8fx <command> [flags]
 commands:
   keys    write an RS256 or ES256 key pair and the matching JWKS
   token   mint a development access token from the settings (refused in production)
+  prestart wait until the settings' database answers: m8fx prestart && exec <service>
 
 Run "m8fx <command> -h" for the flags of a command.
 `
@@ -36,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runKeys(args[1:], stdout, stderr)
 	case "token":
 		return runToken(args[1:], envSource, stdout, stderr)
+	case "prestart":
+		return runPrestart(args[1:], envSource, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		_, _ = io.WriteString(stdout, usage)
 		return 0

@@ -3,7 +3,9 @@
 //	go run ./examples/itemsvc
 //
 // With no ENVIRONMENT in the process environment it uses the committed
-// dev-only settings in local.env and listens on 127.0.0.1:8000.
+// dev-only settings in local.env and listens on 127.0.0.1:8000, with its items
+// in the SQLite file itemsvc-dev.db (created in the working directory). Set
+// SELECTED_DB and DATABASE_URL (or DB_*) to run it on PostgreSQL or MariaDB.
 package main
 
 import (
@@ -12,18 +14,31 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/m8fx/kit/dbmod"
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/m8fx"
 )
 
-// options are the service's fx options, shared by main and the tests.
+// options are the service's fx options: the kit (dbmod.Module, m8fx.Module)
+// and the service's own (serviceOptions). dbmod.Module comes first so that
+// the pool closes last at stop, after the HTTP server and the auth clients.
 func options() []fx.Option {
+	return append([]fx.Option{dbmod.Module, m8fx.Module}, serviceOptions()...)
+}
+
+// serviceOptions are the service's own options. Tests add them to a
+// fxtest_helpers app, which brings m8fx.Module, with fxtest_helpers.WithSQLite
+// or WithDatabase, which bring dbmod.Module.
+func serviceOptions() []fx.Option {
 	return []fx.Option{
-		m8fx.Module,
 		fx.Provide(httpmod.AsRoutes(NewRoutes)),
 		fx.Provide(httpmod.AsRoutes(NewUserRoutes)),
+		fx.Provide(httpmod.AsRoutes(NewItemRoutes)),   // items_routes.go
+		fx.Provide(dbmod.AsMigrations(NewMigrations)), // items_migrations.go
 		fx.Provide(healthmod.AsCheck(NewRuntimeCheck)),
+		openAPIDescriptions(), // openapi.go
+		itemsOpenAPI(),        // items_openapi.go
 	}
 }
 

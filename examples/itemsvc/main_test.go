@@ -35,7 +35,7 @@ func TestInfoAndHealth(t *testing.T) {
 			"SERVICE_VERSION":          "1.2.3",
 			"HEALTH_DETAIL_CREDENTIAL": "detail-credential-for-tests",
 		}),
-		fxtest_helpers.WithOptions(options()[1:]...), // m8fx.Module is already in the test app
+		fxtest_helpers.WithSQLite(), fxtest_helpers.WithOptions(serviceOptions()...), // the test app brings m8fx.Module, WithSQLite dbmod.Module
 	)
 
 	rec := app.Get("/api/info")
@@ -63,8 +63,9 @@ func TestInfoAndHealth(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &detail); err != nil {
 		t.Fatal(err)
 	}
-	if detail.Service != "Item Service" || len(detail.Checks) != 1 || detail.Checks[0].Name != "runtime" ||
-		detail.Checks[0].Status != "ok" || detail.Checks[0].Meta["goroutines"] == nil {
+	if detail.Service != "Item Service" || len(detail.Checks) != 2 || detail.Checks[0].Name != "database" ||
+		detail.Checks[0].Status != "ok" || detail.Checks[1].Name != "runtime" ||
+		detail.Checks[1].Status != "ok" || detail.Checks[1].Meta["goroutines"] == nil {
 		t.Fatalf("detail health: %s", rec.Body)
 	}
 }

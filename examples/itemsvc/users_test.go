@@ -14,7 +14,7 @@ func TestUsersMe(t *testing.T) {
 	is := fxtest_helpers.NewIssuer(t, "HS256")
 	app := fxtest_helpers.New(t,
 		fxtest_helpers.WithEnv(is.Env()),
-		fxtest_helpers.WithOptions(options()[1:]...),
+		fxtest_helpers.WithSQLite(), fxtest_helpers.WithOptions(serviceOptions()...),
 	)
 	sub := "6f1c2b9e-3a5d-4c7e-9f10-2b3c4d5e6f70"
 	tests := []struct {

@@ -1,0 +1,27 @@
+package dbmod
+
+import "go.uber.org/fx"
+
+// migrationsGroup collects the *migrate.Migrations the module applies at start.
+const migrationsGroup = `group:"m8fx.dbmod.migrations"`
+
+// AsMigrations annotates a constructor returning a *migrate.Migrations
+// (github.com/uptrace/bun/migrate) so that the module applies it in its
+// OnStart hook, right after connecting (see [DB.Migrate]). Use it inside
+// fx.Provide; the constructor may take [Config] (for the TABLES_PREFIX) or
+// anything else except *DB:
+//
+//	fx.Provide(dbmod.AsMigrations(func(c dbmod.Config) *migrate.Migrations {
+//		return migrations.New(c.TablesPrefix)
+//	}))
+func AsMigrations(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(migrationsGroup))
+}
+
+// WithoutHealthCheck removes the "database" health check that [Module]
+// registers, for services that report their database some other way:
+//
+//	fx.New(m8fx.Module, dbmod.Module, dbmod.WithoutHealthCheck())
+func WithoutHealthCheck() fx.Option {
+	return fx.Supply(&healthCheckOff{})
+}

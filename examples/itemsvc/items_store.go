@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/m8fx/kit/dbmod"
+)
+
+// errItemNotFound is returned by the store for an id that does not exist.
+var errItemNotFound = errors.New("item not found")
+
+// ItemStore reads and writes items through bun.
+type ItemStore struct {
+	db    *dbmod.DB
+	table bun.Ident
+}
+
+// NewItemStore returns the store of db's <TABLES_PREFIX>_items table.
+func NewItemStore(db *dbmod.DB) *ItemStore {
+	return &ItemStore{db: db, table: bun.Ident(db.Table("items"))}
+}
+
+// List returns one page of items, newest first, and the total count.
+func (s *ItemStore) List(ctx context.Context, limit, offset int) ([]Item, int, error) {
+	items := []Item{}
+	err := s.db.Bun().NewSelect().Model(&items).ModelTableExpr("? AS item", s.table).
+		OrderExpr("item.created_at DESC, item.id DESC").Limit(int64(limit)).Offset(int64(offset)).Scan(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing items: %w", err)
+	}
+	count, err := s.db.Bun().NewSelect().Model((*Item)(nil)).ModelTableExpr("? AS item", s.table).Count(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("counting items: %w", err)
+	}
+	for i := range items {
+		items[i].utc()
+	}
+	return items, int(count), nil
+}
+
+// Create stores a new item owned by owner and returns it with its id.
+func (s *ItemStore) Create(ctx context.Context, in ItemCreate, owner uuid.UUID) (*Item, error) {
+	// Microseconds: what every engine keeps, so the answer equals a later read.
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	it := &Item{Name: in.Name, Description: in.Description, OwnerID: owner, CreatedAt: now, UpdatedAt: now}
+	if _, err := s.db.Bun().NewInsert().Model(it).ModelTableExpr("?", s.table).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("creating an item: %w", err)
+	}
+	return it, nil
+}
+
+// Get returns the item id, or errItemNotFound.
+func (s *ItemStore) Get(ctx context.Context, id int64) (*Item, error) {
+	it := new(Item)
+	err := s.db.Bun().NewSelect().Model(it).ModelTableExpr("? AS item", s.table).Where("item.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errItemNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading item %d: %w", id, err)
+	}
+	it.utc()
+	return it, nil
+}
+
+// Delete removes the item id, or returns errItemNotFound.
+func (s *ItemStore) Delete(ctx context.Context, id int64) error {
+	// No table alias: MariaDB refuses DELETE ... AS alias.
+	res, err := s.db.Bun().NewDelete().Model((*Item)(nil)).ModelTableExpr("?", s.table).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("deleting item %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("deleting item %d: %w", id, err)
+	} else if n == 0 {
+		return errItemNotFound
+	}
+	return nil
+}
+
+// Purge removes every item and returns how many there were.
+func (s *ItemStore) Purge(ctx context.Context) (int64, error) {
+	res, err := s.db.Bun().NewDelete().Model((*Item)(nil)).ModelTableExpr("?", s.table).Where("1 = 1").Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("purging items: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("purging items: %w", err)
+	}
+	return n, nil
+}
