@@ -85,6 +85,8 @@ type ValidatorConfig struct {
 	HTTPClient *http.Client
 	// Logger receives JWKS warnings (nil: no logging).
 	Logger *zap.Logger
+	// Observer is told about every JWKS fetch (nil: not observed).
+	Observer Observer
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 }

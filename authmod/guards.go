@@ -48,6 +48,8 @@ type AuthenticatorParams struct {
 	Hierarchy  RoleHierarchy `optional:"true"`
 	Mapper     UserMapper    `optional:"true"`
 	Logger     *zap.Logger   `optional:"true"`
+	// Observer is told about every refused request (nil: not observed).
+	Observer Observer `optional:"true"`
 }
 
 // Authenticator builds the gin guards. Every guard, on every request:
@@ -74,6 +76,7 @@ type Authenticator struct {
 	hierarchy  RoleHierarchy
 	mapper     UserMapper
 	log        *zap.Logger
+	observer   Observer
 }
 
 // NewAuthenticator returns an Authenticator. It panics if p.Validator or
@@ -92,6 +95,7 @@ func NewAuthenticator(p AuthenticatorParams) *Authenticator {
 		hierarchy:  p.Hierarchy,
 		mapper:     p.Mapper,
 		log:        p.Logger,
+		observer:   p.Observer,
 	}
 	if a.hierarchy.IsZero() {
 		a.hierarchy = DefaultRoleHierarchy()
@@ -357,6 +361,9 @@ func (a *Authenticator) deny(c *gin.Context, d *denial) {
 		abortUnavailable(c)
 	default:
 		abortInvalidToken(c)
+	}
+	if a.observer != nil {
+		a.observer.AuthFailed(d.logReason())
 	}
 	if ce := a.log.Check(level, msg); ce != nil {
 		fields := []zap.Field{

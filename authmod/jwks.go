@@ -69,6 +69,8 @@ type jwksSource struct {
 	timeout  time.Duration
 	log      *zap.Logger
 
+	// observer, when set, is told about every fetch.
+	observer Observer
 	// onWithdraw is called after a refresh that removed or changed a key.
 	onWithdraw func()
 
@@ -106,6 +108,7 @@ func newJWKSSource(cfg ValidatorConfig) *jwksSource {
 		interval: cfg.JWKSCacheTTL,
 		timeout:  cfg.JWKSFirstFetchTimeout,
 		log:      cfg.Logger.Named("jwks"),
+		observer: cfg.Observer,
 		limiter:  rate.NewLimiter(rate.Every(unknownKIDInterval), unknownKIDBurst),
 		retryMin: retryMin,
 		retryMax: retryMax,
@@ -295,6 +298,9 @@ func (s *jwksSource) size() int { return s.keys.Load().size() }
 // refresh fetches the JWKS and, if it yields usable keys, publishes them.
 func (s *jwksSource) refresh(ctx context.Context) error {
 	set, err := s.fetch(ctx)
+	if s.observer != nil {
+		s.observer.JWKSRefreshed(err == nil)
+	}
 	if err != nil {
 		s.log.Warn("JWKS refresh failed; keeping the last good keys",
 			zap.String("jwks_url", s.logURL), zap.Int("keys", s.size()), zap.Error(err))

@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/healthmod"
+	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -26,6 +27,7 @@ import (
 // UserMapper with fx.Decorate at the root.
 var Module = fx.Module("auth",
 	fx.Provide(
+		provideObserver,
 		provideValidator,
 		asTokenValidator,
 		provideRevocationChecker,
@@ -48,6 +50,17 @@ type moduleDeps struct {
 	Lifecycle fx.Lifecycle
 	Settings  *settingsmod.Settings
 	Logger    *zap.Logger `optional:"true"`
+	Observer  Observer    `optional:"true"`
+}
+
+// provideObserver feeds the auth metrics when the app has metrics with the
+// auth group on (httpmod.MetricsModule is part of m8fx.Module); otherwise the
+// Observer is nil and nothing is counted.
+func provideObserver(p struct {
+	fx.In
+	Metrics *httpmod.Metrics `optional:"true"`
+}) (Observer, error) {
+	return NewMetricsObserver(p.Metrics)
 }
 
 // provideValidator builds the validator from the settings and ties its JWKS
@@ -58,6 +71,7 @@ func provideValidator(d moduleDeps) (*Validator, error) {
 		return nil, err
 	}
 	cfg.Logger = d.Logger
+	cfg.Observer = d.Observer
 	v, err := NewValidator(cfg)
 	if err != nil {
 		return nil, err
@@ -81,6 +95,7 @@ func provideRevocationChecker(d moduleDeps) (RevocationChecker, error) {
 		return nil, err
 	}
 	cfg.Logger = d.Logger
+	cfg.Observer = d.Observer
 	c, err := NewRemoteRevocationClient(cfg)
 	if err != nil {
 		return nil, err

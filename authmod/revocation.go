@@ -80,6 +80,9 @@ type RevocationConfig struct {
 	HTTPClient *http.Client
 	// Logger receives fail_open warnings (nil: none).
 	Logger *zap.Logger
+	// Observer is told about every check and cache lookup (nil: not
+	// observed).
+	Observer Observer
 	// Now is the clock (nil: time.Now); tests set it to move time.
 	Now func() time.Time
 }
@@ -126,6 +129,7 @@ type RemoteRevocationClient struct {
 	cache  *revocationCache
 	flight singleflight.Group
 	log    *zap.Logger
+	obs    Observer
 	now    func() time.Time
 	closed atomic.Bool
 
@@ -169,6 +173,7 @@ func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, e
 		failOpen: cfg.FailOpen,
 		cache:    newRevocationCache(cfg.MaxCacheEntries),
 		log:      cfg.Logger,
+		obs:      cfg.Observer,
 		now:      cfg.Now,
 	}
 	if r.log == nil {
@@ -213,6 +218,24 @@ func newRevocationTransport(timeout time.Duration) *http.Transport {
 // revocable), or an error wrapping [ErrRevocationUnavailable] (503; nil
 // instead in fail_open mode when the service gave no answer at all).
 func (r *RemoteRevocationClient) Check(ctx context.Context, claims *Claims) error {
+	err := r.check(ctx, claims)
+	if err == errFailedOpen { // counted where it was decided
+		return nil
+	}
+	if r.obs != nil {
+		switch {
+		case err == nil:
+			r.obs.RevocationChecked(OutcomeActive)
+		case errors.Is(err, ErrRevoked):
+			r.obs.RevocationChecked(OutcomeRevoked)
+		default:
+			r.obs.RevocationChecked(OutcomeFailed)
+		}
+	}
+	return err
+}
+
+func (r *RemoteRevocationClient) check(ctx context.Context, claims *Claims) error {
 	switch {
 	case claims == nil:
 		return &revocationFailure{reason: "revocation_no_claims", wrong: true, err: errors.New("no claims")}
@@ -222,7 +245,11 @@ func (r *RemoteRevocationClient) Check(ctx context.Context, claims *Claims) erro
 		return &revocationFailure{reason: "revocation_client_closed", wrong: true, err: errors.New("client closed")}
 	}
 	key := revocationKey{iss: claims.Issuer, jti: claims.ID, sub: claims.Subject}
-	if revoked, ok := r.cache.get(key, r.now()); ok {
+	revoked, hit := r.cache.get(key, r.now())
+	if r.obs != nil {
+		r.obs.RevocationCacheLookup(hit)
+	}
+	if hit {
 		if revoked {
 			return errRevoked
 		}
@@ -247,6 +274,10 @@ func (r *RemoteRevocationClient) Check(ctx context.Context, claims *Claims) erro
 	return r.decide(err)
 }
 
+// errFailedOpen marks a check that failed and was accepted (fail_open);
+// Check turns it into nil after counting it once.
+var errFailedOpen = errors.New("revocation failed open")
+
 // errRevoked is the error of a revoked token.
 var errRevoked = fmt.Errorf("%w by the auth service", ErrRevoked)
 
@@ -264,7 +295,10 @@ func (r *RemoteRevocationClient) decide(err error) error {
 	}
 	r.log.Warn("revocation check failed; token accepted (ACCESS_REVOCATION_FAILURE_MODE=fail_open)",
 		zap.String("reason", f.reason), zap.Error(f.err))
-	return nil
+	if r.obs != nil {
+		r.obs.RevocationChecked(OutcomeFailOpen)
+	}
+	return errFailedOpen
 }
 
 // lookup asks the auth service and caches the answer.
