@@ -60,7 +60,8 @@ func New(cfg Config, log *zap.Logger) (*DB, error) {
 // StartPolicy is the wait [DB.Start] uses: attempts every 100ms, backing off
 // to 1s, each bounded by ConnectTimeout, all of them within ConnectTimeout
 // (DB_CONNECT_TIMEOUT_SECONDS). With ConnectTimeout 0 only the context bounds
-// the wait (fx's start timeout, 15s by default).
+// the wait (fx's start timeout, 15s by default); Start then fails at once on
+// a context without a deadline rather than wait forever.
 func (c Config) StartPolicy() WaitPolicy {
 	return WaitPolicy{
 		Interval:          100 * time.Millisecond,

@@ -95,9 +95,11 @@
 // nil, rollback on error or panic).
 //
 // With LOG_LEVEL=debug every query is logged at debug level with its
-// operation, duration and error. bun interpolates bound values into the SQL
-// text, so the text itself is logged only in ENVIRONMENT=local; elsewhere no
-// value ever reaches the logs.
+// operation and duration. bun interpolates bound values into the SQL text,
+// and server errors may quote values, so the text and the error message are
+// logged only in ENVIRONMENT=local; elsewhere a failure logs the engine's
+// error code (SQLSTATE, MySQL error number, SQLite result code) and no value
+// ever reaches the logs.
 //
 // # Health, metrics, waiting
 //

@@ -141,9 +141,20 @@ func TestQueryLogging(t *testing.T) {
 			if err := db.Bun().NewRaw("SELECT ?", "bound-secret-value").Scan(context.Background(), &s); err != nil {
 				t.Fatal(err)
 			}
+			if _, err := db.Bun().NewRaw("SELECT * FROM no_such_table_bound_secret").Exec(context.Background()); err == nil {
+				t.Fatal("query on a missing table succeeded")
+			}
 			entries := logs.FilterMessage("query").All()
 			if (len(entries) > 0) != tt.wantEntries {
 				t.Fatalf("%d query entries", len(entries))
+			}
+			if tt.wantEntries {
+				failed := entries[len(entries)-1].ContextMap()
+				if tt.text && !strings.Contains(fmt.Sprint(failed["error"]), "no such table") ||
+					!tt.text && (failed["error_code"] != "SQLite 1" || failed["error"] != nil) {
+					t.Fatalf("failed query entry %v", failed)
+				}
+				entries = entries[:len(entries)-1]
 			}
 			shown := false
 			for _, e := range entries {
@@ -227,17 +238,29 @@ func TestDecorateConfig(t *testing.T) {
 	}
 }
 
-// TestModuleListedFirstStopsLast: with dbmod.Module before m8fx.Module the
-// pool's hook is appended before the auth clients', so the stop order is the
-// full DESIGN.md §5 one: HTTP server, auth clients, pool.
-func TestModuleListedFirstStopsLast(t *testing.T) {
+// TestModuleStopsLast: whether dbmod.Module comes before or after
+// m8fx.Module, the stop order is the DESIGN.md §5 one: HTTP server, auth
+// clients, pool.
+func TestModuleStopsLast(t *testing.T) {
+	for _, first := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dbmod first %v", first), func(t *testing.T) {
+			mods := []fx.Option{m8fx.Module, dbmod.Module}
+			if first {
+				mods = []fx.Option{dbmod.Module, m8fx.Module}
+			}
+			testStopOrder(t, mods)
+		})
+	}
+}
+
+func testStopOrder(t *testing.T, mods []fx.Option) {
 	env := fxtest_helpers.DefaultEnv()
 	env["SELECTED_DB"], env["DB_DATABASE"] = "Sqlite", ":memory:"
 	core, logs := observer.New(zapcore.DebugLevel)
 	log := zap.New(core)
-	app := fx.New(dbmod.Module, m8fx.Module,
+	app := fx.New(append(mods,
 		fx.Replace(settingsmod.MapSource(env)),
-		fx.Decorate(func() *zap.Logger { return log }))
+		fx.Decorate(func() *zap.Logger { return log }))...)
 	ctx := context.Background()
 	if err := app.Start(ctx); err != nil {
 		t.Fatal(err)

@@ -31,8 +31,8 @@ const (
 // process killed while migrating leaves behind: delete it from
 // <prefix>_bun_migration_locks). Waiting for the lock is bounded by ctx.
 //
-// The module runs Migrate in its OnStart hook for every set registered with
-// [AsMigrations].
+// Call it after [DB.Start]. The module runs Migrate in its OnStart hook, right
+// after connecting, for every set registered with [AsMigrations].
 func (d *DB) Migrate(ctx context.Context, ms *migrate.Migrations) error {
 	m := migrate.NewMigrator(d.Bun(), ms,
 		migrate.WithTableName(d.Table(MigrationsTable)),

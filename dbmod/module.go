@@ -38,8 +38,8 @@ var Module = fx.Module("db",
 	),
 	m8fx.BeforeReady[*DB](),
 	// Builds the DB (and appends its hook) when this module's invokes run,
-	// if nothing needed it earlier; listed before m8fx.Module, that is
-	// before the auth clients' hooks too. See newModuleDB.
+	// if nothing needed it earlier (m8fx.Module builds BeforeReady
+	// components before its own hooks, so the order holds either way).
 	fx.Invoke(func(*DB) {}),
 )
 
@@ -56,16 +56,11 @@ type moduleDBParams struct {
 	Migrations []*migrate.Migrations `group:"m8fx.dbmod.migrations"`
 }
 
-// newModuleDB builds the DB and appends its hook. Its consumers decide when
-// that happens, and so the hook order: the health checks (a group the health
-// routes need) and the services' routes take *DB, so it is built while the
-// HTTP engine is, before httpmod appends the server's hook. fx stops hooks in
-// reverse order: the pool closes after the HTTP server has shut down.
-//
-// The auth module builds its clients in an invoke of its own, which runs
-// before httpmod's when dbmod.Module comes after m8fx.Module: the auth
-// clients then close after the pool. Listing dbmod.Module first gives the
-// full DESIGN.md §5 order (HTTP, auth clients, pool).
+// newModuleDB builds the DB and appends its hook. m8fx.Module constructs the
+// BeforeReady components (this *DB) before the auth module and the HTTP
+// server append theirs, whatever the order of the options, so the pool
+// starts first and, fx stopping hooks in reverse order, closes last: after
+// the HTTP shutdown and the auth clients (DESIGN.md §5).
 func newModuleDB(p moduleDBParams) (*DB, error) {
 	db, err := New(p.Config, p.Logger.Named("db"))
 	if err != nil {

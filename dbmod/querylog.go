@@ -4,18 +4,24 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 	"go.uber.org/zap"
+	"modernc.org/sqlite"
 )
 
 // queryLogger is the bun query hook installed when Config.LogQueries is set
 // (LOG_LEVEL=debug). Each query becomes one debug entry with its operation,
 // duration and error. bun interpolates bound values into the SQL text before
-// sending it, so the text (and with it the values) is logged only when
-// Config.LogQueryText is set, which the module does in ENVIRONMENT=local only.
+// sending it, and server error messages may quote values, so the text and
+// the error message are logged only when Config.LogQueryText is set, which
+// the module does in ENVIRONMENT=local only; elsewhere a failed query logs
+// the engine's error code.
 type queryLogger struct {
 	log    *zap.Logger
 	text   bool
@@ -36,7 +42,12 @@ func (h queryLogger) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 			fields = append(fields, zap.String("query", e.Query))
 		}
 		if e.Err != nil && !errors.Is(e.Err, sql.ErrNoRows) {
-			fields = append(fields, zap.String("error", h.redact.String(e.Err.Error())))
+			if h.text {
+				fields = append(fields, zap.String("error", h.redact.String(e.Err.Error())))
+			} else {
+				// Server messages may quote values ("Duplicate entry 'x'").
+				fields = append(fields, zap.String("error_code", errorCode(e.Err)))
+			}
 		}
 		ce.Write(fields...)
 	}
@@ -53,4 +64,22 @@ func operation(e *bun.QueryEvent) string {
 		verb = verb[:16]
 	}
 	return strings.ToUpper(verb)
+}
+
+// errorCode identifies a query error without its message: the SQLSTATE for
+// PostgreSQL, the error number for MySQL, the result code for SQLite, else
+// the error's Go type.
+func errorCode(err error) string {
+	var pgErr *pgconn.PgError
+	var myErr *mysql.MySQLError
+	var liteErr *sqlite.Error
+	switch {
+	case errors.As(err, &pgErr):
+		return "SQLSTATE " + pgErr.Code
+	case errors.As(err, &myErr):
+		return fmt.Sprintf("MySQL %d", myErr.Number)
+	case errors.As(err, &liteErr):
+		return fmt.Sprintf("SQLite %d", liteErr.Code())
+	}
+	return fmt.Sprintf("%T", err)
 }

@@ -33,6 +33,13 @@ type lifecycleParams struct {
 // startup validators (the database pool, for instance).
 type beforeReady struct{}
 
+// forceBeforeReady constructs the components marked with BeforeReady.
+func forceBeforeReady(struct {
+	fx.In
+	Components []beforeReady `group:"m8fx.before_ready"`
+}) {
+}
+
 // registerLifecycle appends the hook that, on start, runs the startup
 // validators and then flips the ready flag, and on stop clears the flag and
 // waits the drain delay before the HTTP server (whose hook was appended

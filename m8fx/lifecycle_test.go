@@ -16,6 +16,7 @@ import (
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/m8fx"
 )
 
 func decodeBody(t *testing.T, b []byte) map[string]any {
@@ -184,5 +185,47 @@ func TestHookOrder(t *testing.T) {
 	}
 	if stop != "ready,http,revocation,validator" {
 		t.Errorf("stop order %q, want ready,http,revocation,validator", stop)
+	}
+}
+
+// TestBeforeReadyComponentListedAfterTheBundle: a BeforeReady component (a
+// DB pool) starts before the auth module and the HTTP server and stops after
+// them, even when its options come after m8fx.Module.
+func TestBeforeReadyComponentListedAfterTheBundle(t *testing.T) {
+	var events []string
+	type pool struct{}
+	newPool := func(lc fx.Lifecycle) *pool {
+		lc.Append(fx.StartStopHook(
+			func() { events = append(events, "pool start") },
+			func() { events = append(events, "pool stop") },
+		))
+		return &pool{}
+	}
+	rev := fxtest_helpers.NewRevocationServer(t)
+	app := fxtest_helpers.New(t,
+		fxtest_helpers.WithEnv(rev.Env()),
+		fxtest_helpers.WithOptions(fx.Provide(newPool), m8fx.BeforeReady[*pool]()),
+	)
+	app.Stop(t)
+	var callers []string
+	for _, e := range app.Logs.All() {
+		if e.Message != "OnStart hook executed" && e.Message != "OnStop hook executed" {
+			continue
+		}
+		c, _ := e.ContextMap()["caller"].(string)
+		switch {
+		case strings.Contains(c, "TestBeforeReadyComponentListedAfterTheBundle"):
+			callers = append(callers, "pool")
+		case strings.Contains(c, "authmod.provideRevocationChecker"):
+			callers = append(callers, "revocation")
+		case strings.Contains(c, "httpmod"):
+			callers = append(callers, "http")
+		}
+	}
+	if got := strings.Join(callers, ","); got != "pool,http,http,revocation,pool" {
+		t.Fatalf("hook order %s, want pool,http,http,revocation,pool", got)
+	}
+	if strings.Join(events, ",") != "pool start,pool stop" {
+		t.Fatalf("pool hooks: %v", events)
 	}
 }

@@ -12,9 +12,15 @@ import (
 )
 
 // Module is the m8fx bundle: settings, logger (also used for fx's own events),
-// health, authentication (token validation, roles, guards, revocation), HTTP (with metrics, CORS, trusted hosts, security headers and the
-// API docs) and the start/stop lifecycle (startup validators, ready flag, drain). Databases
-// stay opt-in (dbmod.Module).
+// health, authentication (token validation, roles, guards, revocation), HTTP
+// (with metrics, CORS, trusted hosts, security headers and the API docs) and
+// the start/stop lifecycle (startup validators, ready flag, drain). Databases
+// stay opt-in (dbmod.Module), in any position among the options.
+//
+// Hook order (DESIGN §5), whatever order the options are listed in: start
+// runs the components marked BeforeReady (the database), then the auth
+// module (JWKS first fetch), then the HTTP listen, then the startup
+// validators and the ready flag; stop runs in reverse.
 //
 //	fx.New(m8fx.Module, fx.Provide(httpmod.AsRoutes(NewRoutes))).Run()
 var Module = fx.Options(
@@ -30,6 +36,10 @@ var Module = fx.Options(
 		settingsmod.Module,
 		fx.Provide(newValidatorRegistry),
 		healthmod.Module,
+		// Build the BeforeReady components (dbmod's pool) first, so that
+		// their hooks are appended before every other kit hook: they start
+		// first and stop last.
+		fx.Module("before_ready", fx.Invoke(forceBeforeReady)),
 		// Before httpmod: the auth hooks (JWKS first fetch) run before the
 		// HTTP listen, and stop after the HTTP shutdown.
 		authmod.Module,

@@ -50,7 +50,8 @@ function isLocal(url) {
 }
 
 async function checkPage(browser, { name, path, expectedTitle, ready, listedPaths, detail }) {
-  const problems = [];
+  const found = new Set(); // the router and the request listener may both report a request
+  const problems = { push: (p) => found.add(p) };
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
   // Every request of the context passes here first: anything leaving the
   // machine is aborted and fails the test.
@@ -61,7 +62,7 @@ async function checkPage(browser, { name, path, expectedTitle, ready, listedPath
     return route.abort("blockedbyclient");
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  page.setDefaultTimeout(10_000);
   // Second net: requests the router does not see (e.g. from workers).
   page.on("request", (req) => {
     if (!isLocal(req.url())) problems.push(`request left localhost: ${req.method()} ${req.url()}`);
@@ -87,8 +88,11 @@ async function checkPage(browser, { name, path, expectedTitle, ready, listedPath
   });
 
   const started = Date.now();
-  const res = await page.goto(baseURL + path, { waitUntil: "load" });
-  if (!res || res.status() !== 200) problems.push(`GET ${path}: status ${res?.status()}`);
+  const res = await page.goto(baseURL + path, { waitUntil: "load" }).catch((err) => {
+    problems.push(`GET ${path}: ${err.message.split("\n")[0]}`);
+    return null;
+  });
+  if (res && res.status() !== 200) problems.push(`GET ${path}: status ${res.status()}`);
   const csp = res?.headers()["content-security-policy"] ?? "";
   if (!csp.includes("script-src 'self'")) problems.push(`GET ${path}: no docs CSP header (got "${csp}")`);
 
@@ -111,7 +115,7 @@ async function checkPage(browser, { name, path, expectedTitle, ready, listedPath
 
   const shot = join(artifacts, `${name}.png`);
   await page.screenshot({ path: shot, fullPage: false });
-  if (detail) {
+  if (detail && found.size === 0) {
     try {
       await detail(page);
       await page.screenshot({ path: join(artifacts, `${name}-operation.png`), fullPage: false });
@@ -121,13 +125,23 @@ async function checkPage(browser, { name, path, expectedTitle, ready, listedPath
   }
   await context.close();
   const ms = Date.now() - started;
-  if (problems.length) {
+  if (found.size) {
     console.log(`FAIL ${name} (${path}, ${ms} ms), screenshot ${shot}:`);
-    for (const p of problems) console.log(`  - ${p}`);
+    for (const p of found) console.log(`  - ${p}`);
     return false;
   }
   console.log(`ok   ${name} (${path}, ${ms} ms): title "${gotTitle}", ${new Set(listed).size} operation paths listed, screenshot ${shot}`);
   return true;
+}
+
+// safeCheck reports an unexpected error of a page check as its failure.
+async function safeCheck(browser, opts) {
+  try {
+    return await checkPage(browser, opts);
+  } catch (err) {
+    console.log(`FAIL ${opts.name} (${opts.path}): ${err.message.split("\n")[0]}`);
+    return false;
+  }
 }
 
 mkdirSync(artifacts, { recursive: true });
@@ -150,11 +164,11 @@ const browser = await chromium.launch({
 });
 let ok = true;
 try {
-  ok = (await checkPage(browser, {
+  ok = (await safeCheck(browser, {
     name: "swagger-ui",
     path: `${prefix}/docs`,
     expectedTitle: `${title} - Swagger UI`,
-    ready: (page) => page.locator(".opblock").first().waitFor({ state: "visible" }),
+    ready: (page) => page.locator(".opblock").first().waitFor({ state: "visible", timeout: PAGE_TIMEOUT_MS }),
     // Swagger UI lists each operation as an .opblock with its path.
     listedPaths: (page) => page.locator(".opblock-summary-path").evaluateAll(
       (els) => els.map((e) => e.getAttribute("data-path") ?? e.textContent.replace(/\u200b/g, "").trim())),
@@ -171,11 +185,12 @@ try {
       await page.locator(".opblock.is-open").first().evaluate((el) => el.scrollIntoView({ block: "start" }));
     },
   })) && ok;
-  ok = (await checkPage(browser, {
+  ok = (await safeCheck(browser, {
     name: "redoc",
     path: `${prefix}/redoc`,
     expectedTitle: `${title} - ReDoc`,
-    ready: (page) => page.locator("[data-section-id^='tag/'], [data-section-id^='operation/']").first().waitFor({ state: "attached" }),
+    ready: (page) => page.locator("[data-section-id^='tag/'], [data-section-id^='operation/']").first()
+      .waitFor({ state: "attached", timeout: PAGE_TIMEOUT_MS }),
     // ReDoc prints each operation's path in its endpoint box ("GET /api/items/").
     listedPaths: (page) => page.evaluate(() => {
       const text = document.body.innerText;

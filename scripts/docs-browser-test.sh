@@ -36,6 +36,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for tool in go node npm curl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    log "FAIL: $tool is not installed (needed: Go, Node.js >= 20 with npm, curl)"
+    exit 1
+  fi
+done
+
 # 1. Chromium from Debian's packages.
 if [ ! -x "$CHROMIUM" ] || ! command -v chromedriver >/dev/null 2>&1; then
   log "installing Debian chromium and chromium-driver"
