@@ -6,17 +6,40 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// ginUserKey is the gin context key under which guards store the *User.
-const ginUserKey = "m8fx.authmod.user"
-
-// userCtxKey is the context.Context key for the *User.
+// userCtxKey is the context.Context key of the authenticated user.
 type userCtxKey struct{}
+
+// authValue is what guards store in the request context: the user, and the
+// Authenticator that authenticated it (so that stacked guards of the same
+// Authenticator authenticate once). One value, one allocation, and no gin
+// Keys map: the request context is the single place handlers and plain code
+// read the user from.
+type authValue struct {
+	user *User
+	by   *Authenticator
+}
 
 // ContextWithUser returns a copy of ctx carrying u. Guards call it on the
 // request context; tests of handlers that read [UserFromContext] can call it
 // to fake an authenticated request.
 func ContextWithUser(ctx context.Context, u *User) context.Context {
-	return context.WithValue(ctx, userCtxKey{}, u)
+	return &userContext{Context: ctx, v: authValue{user: u}}
+}
+
+// userContext carries an authValue: one allocation per request instead of
+// context.WithValue's two (the context and the boxed value).
+type userContext struct {
+	context.Context
+	v authValue
+}
+
+// Value returns the authValue for userCtxKey and defers to the parent
+// otherwise.
+func (c *userContext) Value(key any) any {
+	if _, ok := key.(userCtxKey); ok {
+		return c.v
+	}
+	return c.Context.Value(key)
 }
 
 // UserFromContext returns the user a guard authenticated for the request
@@ -26,25 +49,17 @@ func UserFromContext(ctx context.Context) (*User, bool) {
 	if ctx == nil {
 		return nil, false
 	}
-	u, ok := ctx.Value(userCtxKey{}).(*User)
-	return u, ok && u != nil
+	v, ok := ctx.Value(userCtxKey{}).(authValue)
+	return v.user, ok && v.user != nil
 }
 
 // CurrentUser returns the user a guard authenticated for this request. It is
 // false when no guard ran before the handler.
 func CurrentUser(c *gin.Context) (*User, bool) {
-	if c == nil {
+	if c == nil || c.Request == nil {
 		return nil, false
 	}
-	if v, ok := c.Get(ginUserKey); ok {
-		if u, ok := v.(*User); ok && u != nil {
-			return u, true
-		}
-	}
-	if c.Request != nil {
-		return UserFromContext(c.Request.Context())
-	}
-	return nil, false
+	return UserFromContext(c.Request.Context())
 }
 
 // MustCurrentUser is [CurrentUser] for handlers that are always behind a
@@ -59,8 +74,17 @@ func MustCurrentUser(c *gin.Context) *User {
 	return u
 }
 
-// setUser stores u where CurrentUser and UserFromContext find it.
-func setUser(c *gin.Context, u *User) {
-	c.Set(ginUserKey, u)
-	c.Request = c.Request.WithContext(ContextWithUser(c.Request.Context(), u))
+// setUser stores u, authenticated by a, where CurrentUser and
+// UserFromContext find it.
+func setUser(c *gin.Context, u *User, a *Authenticator) {
+	c.Request = c.Request.WithContext(&userContext{Context: c.Request.Context(), v: authValue{user: u, by: a}})
+}
+
+// authenticatedBy returns the user a authenticated earlier in this request.
+func authenticatedBy(c *gin.Context, a *Authenticator) (*User, bool) {
+	v, ok := c.Request.Context().Value(userCtxKey{}).(authValue)
+	if !ok || v.by != a || v.user == nil {
+		return nil, false
+	}
+	return v.user, true
 }

@@ -214,23 +214,11 @@ func (a *Authenticator) guard(rule func(*User) string) gin.HandlerFunc {
 	}
 }
 
-// ginAuthenticatorKey marks the request whose user this Authenticator set,
-// so that stacked guards of the same Authenticator authenticate once.
-const ginAuthenticatorKey = "m8fx.authmod.authenticator"
-
 // userOf returns the user an earlier guard of a set in this request.
-func (a *Authenticator) userOf(c *gin.Context) (*User, bool) {
-	if by, _ := c.Get(ginAuthenticatorKey); by != a {
-		return nil, false
-	}
-	return CurrentUser(c)
-}
+func (a *Authenticator) userOf(c *gin.Context) (*User, bool) { return authenticatedBy(c, a) }
 
 // setUser stores u for handlers and for later guards of a.
-func (a *Authenticator) setUser(c *gin.Context, u *User) {
-	setUser(c, u)
-	c.Set(ginAuthenticatorKey, a)
-}
+func (a *Authenticator) setUser(c *gin.Context, u *User) { setUser(c, u, a) }
 
 // authenticate runs steps 1-5 on the values of the Authorization header.
 func (a *Authenticator) authenticate(ctx context.Context, authorization []string) (*User, *denial) {
