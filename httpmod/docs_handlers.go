@@ -8,31 +8,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
+
+	"github.com/m8fx/kit/securitymod/csp"
 )
 
 // DocsContentSecurityPolicy is the Content-Security-Policy of the Swagger UI
-// and ReDoc pages (securitymod.DocsCSP is this constant: securitymod imports
-// httpmod, not the reverse). Every script, style sheet, image, font and
-// worker comes from the service itself, never from a CDN; the document is
-// fetched from the same origin and "try it out" calls it too; the pages
-// cannot be framed.
-//
-//   - script-src is 'self' only: the pages have no inline script (Swagger UI
-//     starts from docsassets/swagger-init.js, ReDoc from its <redoc> tag);
-//   - style-src has 'unsafe-inline' because both UIs set inline styles
-//     (ReDoc's styled-components inject <style> elements at run time);
-//   - img-src and font-src allow data: URIs (Swagger UI's inline SVG icons);
-//   - worker-src allows blob: (ReDoc's search worker).
-const DocsContentSecurityPolicy = "default-src 'none'; " +
-	"script-src 'self'; " +
-	"style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data:; " +
-	"font-src 'self' data:; " +
-	"connect-src 'self'; " +
-	"worker-src 'self' blob:; " +
-	"frame-ancestors 'none'; " +
-	"base-uri 'none'; " +
-	"form-action 'none'"
+// and ReDoc pages: [csp.Docs], the one definition shared with
+// securitymod.DocsCSP. Every script, style sheet, image, font and worker comes
+// from the service itself, never from a CDN; the pages cannot be framed.
+const DocsContentSecurityPolicy = csp.Docs
 
 var swaggerPageTemplate = template.Must(template.New("swagger").Parse(`<!doctype html>
 <html lang="en">

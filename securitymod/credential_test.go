@@ -2,25 +2,13 @@ package securitymod
 
 import "testing"
 
+// The comparison itself is tested in internal/credential; this checks that
+// the exported name keeps its contract.
 func TestCredentialEqual(t *testing.T) {
-	tests := []struct {
-		name        string
-		given, want string
-		ok          bool
-	}{
-		{"equal", "s3cret-value", "s3cret-value", true},
-		{"different", "s3cret-valuE", "s3cret-value", false},
-		{"prefix", "s3cret", "s3cret-value", false},
-		{"longer", "s3cret-value-x", "s3cret-value", false},
-		{"empty given", "", "s3cret-value", false},
-		{"empty want never matches", "", "", false},
-		{"empty want, non-empty given", "x", "", false},
+	if !CredentialEqual("s3cret-value", "s3cret-value") {
+		t.Fatal("equal credentials refused")
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := CredentialEqual(tt.given, tt.want); got != tt.ok {
-				t.Fatalf("CredentialEqual(%q, %q) = %v, want %v", tt.given, tt.want, got, tt.ok)
-			}
-		})
+	if CredentialEqual("s3cret-valuE", "s3cret-value") || CredentialEqual("", "") {
+		t.Fatal("a wrong credential, or an unset one, matched")
 	}
 }

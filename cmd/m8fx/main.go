@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/m8fx/kit/settingsmod"
 )
 
 const usage = `usage: m8fx <command> [flags]
@@ -47,4 +49,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "m8fx: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+}
+
+// loadSettings reads and validates the settings like a service does.
+func loadSettings(source func() (settingsmod.Source, error)) (*settingsmod.Settings, error) {
+	src, err := source()
+	if err != nil {
+		return nil, err
+	}
+	return settingsmod.Load(src)
 }

@@ -60,11 +60,7 @@ func runPrestart(args []string, source func() (settingsmod.Source, error), stdou
 		return 1
 	}
 
-	src, err := source()
-	if err != nil {
-		return fail(err)
-	}
-	s, err := settingsmod.Load(src)
+	s, err := loadSettings(source)
 	if err != nil {
 		return fail(err)
 	}

@@ -46,11 +46,7 @@ func runToken(args []string, source func() (settingsmod.Source, error), stdout, 
 		return 1
 	}
 
-	src, err := source()
-	if err != nil {
-		return fail(err)
-	}
-	s, err := settingsmod.Load(src)
+	s, err := loadSettings(source)
 	if err != nil {
 		return fail(err)
 	}
