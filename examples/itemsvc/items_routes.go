@@ -25,12 +25,14 @@ import (
 func NewItemRoutes(db *dbmod.DB, auth *authmod.Authenticator, log *zap.Logger) httpmod.Routes {
 	h := &itemHandlers{store: NewItemStore(db), log: log.Named("items")}
 	return httpmod.RoutesFunc(func(r gin.IRouter) {
+		// Handle puts the guard in front of the handler and writes the
+		// route's security into the OpenAPI document.
 		g := r.Group("/items")
-		g.GET("/", auth.RequireUser(), h.list)
-		g.POST("/", auth.RequireWriter(), h.create)
-		g.POST("/purge", auth.RequireSuperuser(), h.purge)
-		g.GET("/:id", auth.RequireUser(), h.get)
-		g.DELETE("/:id", auth.RequireAdmin(), h.delete)
+		auth.Handle(g, http.MethodGet, "/", authmod.AnyUser(), h.list)
+		auth.Handle(g, http.MethodPost, "/", authmod.AtLeast(authmod.RoleWriter), h.create)
+		auth.Handle(g, http.MethodPost, "/purge", authmod.Superuser(), h.purge)
+		auth.Handle(g, http.MethodGet, "/:id", authmod.AnyUser(), h.get)
+		auth.Handle(g, http.MethodDelete, "/:id", authmod.AtLeast(authmod.RoleAdmin), h.delete)
 	})
 }
 

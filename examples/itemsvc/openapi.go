@@ -12,8 +12,8 @@ import (
 // ({API_PREFIX}/openapi.json, shown at /docs and /redoc): the service's
 // description and tags (this is the one DocsConfig decorator of the service:
 // fx decorates a type once) and the /info and /users/me routes. The item
-// routes are described in items_openapi.go. The generator cannot see
-// authmod's guards, so each guarded route says which one it uses.
+// routes are described in items_openapi.go. Guarded routes are registered
+// with authmod.Authenticator.Handle, which writes their security itself.
 func openAPIDescriptions() fx.Option {
 	return fx.Options(
 		fx.Decorate(func(c httpmod.DocsConfig) httpmod.DocsConfig {
@@ -35,7 +35,6 @@ func openAPIDescriptions() fx.Option {
 			Summary:     "The current user",
 			Description: "The caller's identity as the access token describes it.",
 			Tags:        []string{"users"},
-			Security:    true, // auth.RequireUser()
 			Responses:   map[int]openapi.Response{200: {Description: "The caller", Body: authmod.User{}}},
 		}),
 	)

@@ -13,7 +13,7 @@ import (
 // user gets their own identity as the token describes it.
 func NewUserRoutes(auth *authmod.Authenticator) httpmod.Routes {
 	return httpmod.RoutesFunc(func(r gin.IRouter) {
-		r.GET("/users/me", auth.RequireUser(), func(c *gin.Context) {
+		auth.Handle(r, http.MethodGet, "/users/me", authmod.AnyUser(), func(c *gin.Context) {
 			c.JSON(http.StatusOK, authmod.MustCurrentUser(c))
 		})
 	})
