@@ -54,10 +54,14 @@ func ExampleAuthenticator_RequireAdmin() {
 		fmt.Println(err)
 		return
 	}
-	auth := authmod.NewAuthenticator(authmod.AuthenticatorParams{
+	auth, err := authmod.NewAuthenticator(authmod.AuthenticatorParams{
 		Validator:  v,
 		Revocation: authmod.NoRevocation{},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	r := gin.New()
 	r.DELETE("/items/:id", auth.RequireAdmin(), func(c *gin.Context) {

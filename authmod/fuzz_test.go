@@ -121,7 +121,10 @@ func FuzzGuard(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { _ = v.Close() })
-	auth := NewAuthenticator(AuthenticatorParams{Validator: v, Revocation: NoRevocation{}})
+	auth, err := NewAuthenticator(AuthenticatorParams{Validator: v, Revocation: NoRevocation{}})
+	if err != nil {
+		f.Fatal(err)
+	}
 	gin.SetMode(gin.TestMode)
 	e := gin.New()
 	e.GET("/x", auth.RequireUser(), func(c *gin.Context) { c.Status(http.StatusOK) })

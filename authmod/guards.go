@@ -33,7 +33,7 @@ const maxBearerTokenBytes = 16 << 10
 // app every field comes from the graph (authmod.Module provides them all);
 // outside fx, fill the struct yourself:
 //
-//	auth := authmod.NewAuthenticator(authmod.AuthenticatorParams{
+//	auth, err := authmod.NewAuthenticator(authmod.AuthenticatorParams{
 //		Validator:  v,
 //		Revocation: authmod.NoRevocation{},
 //	})
@@ -85,15 +85,15 @@ type Authenticator struct {
 	docs       *httpmod.Docs
 }
 
-// NewAuthenticator returns an Authenticator. It panics if p.Validator or
-// p.Revocation is nil: running guards without them would be a silent
-// security hole, and both are wiring mistakes caught at start-up.
-func NewAuthenticator(p AuthenticatorParams) *Authenticator {
+// NewAuthenticator returns an Authenticator. It refuses a nil p.Validator or
+// p.Revocation: running guards without them would be a silent security hole
+// (an fx app then fails to start with this error).
+func NewAuthenticator(p AuthenticatorParams) (*Authenticator, error) {
 	if p.Validator == nil {
-		panic("authmod: NewAuthenticator: Validator is nil")
+		return nil, errors.New("authmod: NewAuthenticator: Validator is nil")
 	}
 	if p.Revocation == nil {
-		panic("authmod: NewAuthenticator: Revocation is nil (use authmod.NoRevocation{} for stateless tokens)")
+		return nil, errors.New("authmod: NewAuthenticator: Revocation is nil (use authmod.NoRevocation{} for stateless tokens)")
 	}
 	a := &Authenticator{
 		validator:  p.Validator,
@@ -114,7 +114,7 @@ func NewAuthenticator(p AuthenticatorParams) *Authenticator {
 		a.log = zap.NewNop()
 	}
 	a.log = a.log.Named("auth")
-	return a
+	return a, nil
 }
 
 // Hierarchy returns the role hierarchy the guards use.

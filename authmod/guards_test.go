@@ -81,7 +81,7 @@ func newGuardApp(t *testing.T, p authmod.AuthenticatorParams) *guardApp {
 	if p.Revocation == nil {
 		p.Revocation = authmod.NoRevocation{}
 	}
-	a := authmod.NewAuthenticator(p)
+	a := mustAuthenticator(t, p)
 	e := gin.New()
 	e.Use(gin.RecoveryWithWriter(io.Discard))
 	e.GET("/user", a.RequireUser(), whoAmI)
@@ -412,7 +412,7 @@ func TestGuardsStackedAuthenticateOnce(t *testing.T) {
 	is := fxtest_helpers.NewIssuer(t, "HS256")
 	srv := fxtest_helpers.NewRevocationServer(t)
 	rc := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{})
-	a := authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: rc})
+	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: rc})
 	e := gin.New()
 	api := e.Group("/api", a.RequireUser())
 	api.GET("/items", whoAmI)
@@ -503,7 +503,7 @@ func TestMustCurrentUserWithoutGuard(t *testing.T) {
 
 func TestAuthenticate(t *testing.T) {
 	is := fxtest_helpers.NewIssuer(t, "HS256")
-	a := authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: authmod.NoRevocation{}})
+	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: authmod.NoRevocation{}})
 	ctx := context.Background()
 	u, err := a.Authenticate(ctx, fxtest_helpers.Bearer(is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))))
 	if err != nil || u.Role != authmod.RoleWriter {
@@ -523,10 +523,14 @@ func TestAuthenticate(t *testing.T) {
 
 func TestGuardConstruction(t *testing.T) {
 	v := stubValidator{}
-	mustPanic(t, "nil validator", func() { authmod.NewAuthenticator(authmod.AuthenticatorParams{Revocation: authmod.NoRevocation{}}) })
-	mustPanic(t, "nil revocation", func() { authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: v}) })
+	if _, err := authmod.NewAuthenticator(authmod.AuthenticatorParams{Revocation: authmod.NoRevocation{}}); err == nil {
+		t.Fatal("nil validator accepted")
+	}
+	if _, err := authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: v}); err == nil {
+		t.Fatal("nil revocation checker accepted")
+	}
 
-	a := authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: v, Revocation: authmod.NoRevocation{}})
+	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: v, Revocation: authmod.NoRevocation{}})
 	if got := a.Hierarchy().Roles(); len(got) != 5 {
 		t.Fatalf("a zero hierarchy must become the default, got %v", got)
 	}
@@ -538,13 +542,22 @@ func TestGuardConstruction(t *testing.T) {
 	}
 	mustPanic(t, "RequireRole(unknown)", func() { a.RequireRole("auditor") })
 
-	renamed := authmod.NewAuthenticator(authmod.AuthenticatorParams{
+	renamed := mustAuthenticator(t, authmod.AuthenticatorParams{
 		Validator: v, Revocation: authmod.NoRevocation{},
 		Hierarchy: authmod.DefaultRoleHierarchy().Renamed(authmod.RoleAdmin, "administrator").Without(authmod.RoleSuperadmin),
 	})
 	mustPanic(t, "RequireAdmin after rename", func() { renamed.RequireAdmin() })
 	mustPanic(t, "RequireSuperuser without superadmin", func() { renamed.RequireSuperuser() })
 	renamed.RequireRole("administrator")
+}
+
+func mustAuthenticator(t testing.TB, p authmod.AuthenticatorParams) *authmod.Authenticator {
+	t.Helper()
+	a, err := authmod.NewAuthenticator(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 func mustPanic(t *testing.T, name string, f func()) {

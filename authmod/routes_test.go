@@ -88,7 +88,7 @@ func TestHandleWithoutDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	a := authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: v, Revocation: authmod.NoRevocation{}})
+	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: v, Revocation: authmod.NoRevocation{}})
 	e := gin.New()
 	a.Handle(e, http.MethodGet, "/x", authmod.AtLeast(authmod.RoleAdmin), func(c *gin.Context) { c.Status(http.StatusNoContent) })
 	for token, want := range map[string]int{is.Token(): 403, is.Token(fxtest_helpers.WithRole(authmod.RoleAdmin)): 204} {

@@ -92,7 +92,11 @@ func guard(b *testing.B, is *fxtest_helpers.Issuer, cacheSize int, rev authmod.R
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = v.Close() })
-	return authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: v, Revocation: rev}).RequireUser()
+	a, err := authmod.NewAuthenticator(authmod.AuthenticatorParams{Validator: v, Revocation: rev})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a.RequireUser()
 }
 
 // BenchmarkAuth compares, in one run, a bare handler with the same handler
