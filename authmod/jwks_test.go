@@ -564,8 +564,11 @@ func TestJWKSCloseStopsRefresh(t *testing.T) {
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// A fetch that Close cancelled may still reach the server after Close
+	// returned (the request was already on the wire): let it land first.
+	time.Sleep(200 * time.Millisecond)
 	after := srv.hits.Load()
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // 20 refresh intervals
 	if n := srv.hits.Load(); n != after {
 		t.Fatalf("%d fetches after Close", n-after)
 	}
