@@ -70,12 +70,14 @@ func (h *Handler) Register(r gin.IRouter) {
 }
 
 // Health answers GET /health/: 503 {"status":"initializing","ready":false}
-// before the app is ready, 503 {"status":"draining","ready":false} while it
-// drains, otherwise the report: {"status":"<aggregate>"} for the public, the
-// detail body (checks, service, version, m8fx) for authorised callers;
-// 503 iff the aggregate is fail.
+// until the app is first ready, then the report: {"status":"<aggregate>"}
+// for the public, the detail body (checks, service, version, m8fx) for
+// authorised callers; 503 iff the aggregate is fail. While the app drains at
+// stop it keeps answering the report (the service still serves); only
+// /health/ready turns 503 then (DESIGN.md §4).
 func (h *Handler) Health(c *gin.Context) {
-	if h.notReady(c) {
+	if h.readiness.State() == Starting {
+		h.write(c, http.StatusServiceUnavailable, gin.H{"status": statusInitializing, "ready": false})
 		return
 	}
 	rep := h.runner.Run(c.Request.Context())

@@ -68,13 +68,18 @@ func TestHealthNotReady(t *testing.T) {
 	tests := []struct {
 		name     string
 		prepare  func(*Readiness)
+		paths    []string
 		wantBody map[string]any
 	}{
-		{"starting", func(*Readiness) {}, map[string]any{"status": "initializing", "ready": false}},
-		{"draining", func(r *Readiness) { r.MarkReady(); r.MarkDraining() }, map[string]any{"status": "draining", "ready": false}},
+		{"starting", func(*Readiness) {}, []string{"/api/health/", "/api/health", "/api/health/ready"},
+			map[string]any{"status": "initializing", "ready": false}},
+		// While draining only readiness says 503; /health/ keeps reporting
+		// (TestHealthWhileDraining).
+		{"draining", func(r *Readiness) { r.MarkReady(); r.MarkDraining() }, []string{"/api/health/ready"},
+			map[string]any{"status": "draining", "ready": false}},
 	}
 	for _, tt := range tests {
-		for _, path := range []string{"/api/health/", "/api/health", "/api/health/ready"} {
+		for _, path := range tt.paths {
 			t.Run(tt.name+" "+path, func(t *testing.T) {
 				c := statusCheck("db", StatusOK)
 				cfg := noCacheCfg()
@@ -93,6 +98,25 @@ func TestHealthNotReady(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestHealthWhileDraining: during the drain the service still serves, so
+// /health/ keeps answering the report (DESIGN.md §4 turns only readiness to
+// 503).
+func TestHealthWhileDraining(t *testing.T) {
+	c := statusCheck("db", StatusOK)
+	s := newServer(noCacheCfg(), nil, c)
+	s.readiness.MarkReady()
+	s.readiness.MarkDraining()
+	for _, path := range []string{"/api/health/", "/api/health"} {
+		rec, body := s.get(t, path, nil)
+		if rec.Code != http.StatusOK || body["status"] != "ok" {
+			t.Errorf("%s while draining: %d %v, want 200 ok", path, rec.Code, body)
+		}
+	}
+	if c.calls.Load() == 0 {
+		t.Error("checks did not run while draining")
 	}
 }
 
