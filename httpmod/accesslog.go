@@ -1,6 +1,7 @@
 package httpmod
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,21 +27,32 @@ func routeLabel(c *gin.Context) string {
 func accessLogMiddleware(base *zap.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		defer func() {
+			// A panicking handler unwinds through here to the recovery
+			// middleware, which answers 500: log that request too, then let
+			// the panic go on.
+			if rec := recover(); rec != nil {
+				writeAccessLog(c, base, start, http.StatusInternalServerError)
+				panic(rec)
+			}
+		}()
 		c.Next()
-		status := c.Writer.Status()
-		level := zapcore.InfoLevel
-		if status >= 500 {
-			level = zapcore.ErrorLevel
-		}
-		log := Logger(c, base)
-		if ce := log.Check(level, "http request"); ce != nil {
-			ce.Write(
-				zap.String("method", c.Request.Method),
-				zap.String("route", routeLabel(c)),
-				zap.Int("status", status),
-				zap.Duration("latency", time.Since(start)),
-				zap.Int("bytes", max(c.Writer.Size(), 0)),
-			)
-		}
+		writeAccessLog(c, base, start, c.Writer.Status())
+	}
+}
+
+func writeAccessLog(c *gin.Context, base *zap.Logger, start time.Time, status int) {
+	level := zapcore.InfoLevel
+	if status >= 500 {
+		level = zapcore.ErrorLevel
+	}
+	if ce := Logger(c, base).Check(level, "http request"); ce != nil {
+		ce.Write(
+			zap.String("method", c.Request.Method),
+			zap.String("route", routeLabel(c)),
+			zap.Int("status", status),
+			zap.Duration("latency", time.Since(start)),
+			zap.Int("bytes", max(c.Writer.Size(), 0)),
+		)
 	}
 }

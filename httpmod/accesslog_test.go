@@ -54,3 +54,20 @@ func TestAccessLog(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessLogOnPanic: a request whose handler panics is logged too, as 500.
+func TestAccessLogOnPanic(t *testing.T) {
+	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
+		r.GET("/boom", func(*gin.Context) { panic("boom") })
+	})})
+	if rec := serve(e, http.MethodGet, "/api/boom"); rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d", rec.Code)
+	}
+	lines := logs.FilterMessage("http request").All()
+	if len(lines) != 1 {
+		t.Fatalf("want one access log line for the panicking request, got %d", len(lines))
+	}
+	if f := lines[0].ContextMap(); f["status"] != int64(500) || f["route"] != "/api/boom" || lines[0].Level.String() != "error" {
+		t.Fatalf("access log %v at %s", f, lines[0].Level)
+	}
+}
