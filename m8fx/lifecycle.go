@@ -33,6 +33,19 @@ type lifecycleParams struct {
 // startup validators (the database pool, for instance).
 type beforeReady struct{}
 
+// drainDelay is the drain to wait at stop: the configured one, but never
+// more than half of the time left before ctx's deadline, so that the HTTP
+// shutdown and the hooks after it (auth clients, database pool) always keep
+// time to run.
+func drainDelay(ctx context.Context, drain time.Duration) time.Duration {
+	if deadline, ok := ctx.Deadline(); ok {
+		if budget := time.Until(deadline) / 2; drain > budget {
+			return max(budget, 0)
+		}
+	}
+	return drain
+}
+
 // forceBeforeReady constructs the components marked with BeforeReady.
 func forceBeforeReady(struct {
 	fx.In
@@ -57,11 +70,16 @@ func registerLifecycle(p lifecycleParams) {
 		},
 		OnStop: func(ctx context.Context) error {
 			p.Readiness.MarkDraining()
-			if drain <= 0 {
+			delay := drainDelay(ctx, drain)
+			if delay < drain {
+				p.Logger.Warn("SHUTDOWN_DRAIN_SECONDS shortened to leave the graceful shutdown half of the stop timeout",
+					zap.Duration("drain", drain), zap.Duration("delay", delay))
+			}
+			if delay <= 0 {
 				return nil
 			}
-			p.Logger.Info("draining before shutdown", zap.Duration("delay", drain))
-			t := time.NewTimer(drain)
+			p.Logger.Info("draining before shutdown", zap.Duration("delay", delay))
+			t := time.NewTimer(delay)
 			defer t.Stop()
 			select {
 			case <-t.C:

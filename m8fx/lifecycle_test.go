@@ -229,3 +229,19 @@ func TestBeforeReadyComponentListedAfterTheBundle(t *testing.T) {
 		t.Fatalf("pool hooks: %v", events)
 	}
 }
+
+// TestDrainLongerThanStopTimeout: a drain longer than the stop timeout is
+// shortened, so the HTTP server still shuts down gracefully and stop succeeds.
+func TestDrainLongerThanStopTimeout(t *testing.T) {
+	app := fxtest_helpers.New(t,
+		fxtest_helpers.WithSetting("SHUTDOWN_DRAIN_SECONDS", "30"),
+		fxtest_helpers.WithOptions(fx.StopTimeout(2*time.Second)),
+	)
+	app.Stop(t)
+	if app.Logs.FilterMessage("http server stopped").Len() != 1 {
+		t.Fatal("the HTTP server was not shut down")
+	}
+	if app.Logs.FilterMessage("SHUTDOWN_DRAIN_SECONDS shortened to leave the graceful shutdown half of the stop timeout").Len() != 1 {
+		t.Fatal("no warning about the shortened drain")
+	}
+}

@@ -1,6 +1,8 @@
 package m8fx
 
 import (
+	"time"
+
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -10,6 +12,10 @@ import (
 	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
 )
+
+// defaultStopTimeout bounds the whole stop: up to 60 s of drain and 30 s of
+// graceful shutdown.
+const defaultStopTimeout = 90 * time.Second
 
 // Module is the m8fx bundle: settings, logger (also used for fx's own events),
 // health, authentication (token validation, roles, guards, revocation), HTTP
@@ -24,6 +30,10 @@ import (
 //
 //	fx.New(m8fx.Module, fx.Provide(httpmod.AsRoutes(NewRoutes))).Run()
 var Module = fx.Options(
+	// Room for the longest drain (SHUTDOWN_DRAIN_SECONDS <= 60) plus the
+	// graceful shutdown; a later fx.StopTimeout overrides it, and the drain
+	// then shrinks to half of what is left (see drainDelay).
+	fx.StopTimeout(defaultStopTimeout),
 	fx.Provide(fx.Private, newEventLoggerHolder),
 	fx.WithLogger(provideEventLogger),
 	fx.Module("m8fx",
