@@ -176,6 +176,9 @@ func TestItemsValidation(t *testing.T) {
 		{"name not a string", "POST", "/api/items/", `{"name": 42}`, "body.name", "must be a string"},
 		{"long description", "POST", "/api/items/", map[string]string{"name": "n", "description": strings.Repeat("x", 2001)}, "body.description", "at most 2000"},
 		{"description not a string", "POST", "/api/items/", `{"name": "n", "description": true}`, "body.description", "must be a string"},
+		{"NUL in name", "POST", "/api/items/", `{"name": "a\u0000b"}`, "body.name", "control characters"},
+		{"escape in name", "POST", "/api/items/", `{"name": "a\u001bb"}`, "body.name", "control characters"},
+		{"NUL in description", "POST", "/api/items/", `{"name": "n", "description": "x\u0000"}`, "body.description", "control characters"},
 		{"invalid JSON", "POST", "/api/items/", `{"name": `, "body", "invalid JSON"},
 		{"not an object", "POST", "/api/items/", `["name"]`, "body", "JSON object"},
 		{"empty body", "POST", "/api/items/", "", "body", "field required"},
@@ -207,5 +210,16 @@ func TestItemsValidation(t *testing.T) {
 	}
 	if n := decode[ItemsPage](t, app.call("GET", "/api/items/", writer, nil)).Count; n != 0 {
 		t.Fatalf("%d items stored by invalid requests", n)
+	}
+}
+
+// TestItemsMultilineDescription: newlines and tabs are text, not control
+// characters, in a description.
+func TestItemsMultilineDescription(t *testing.T) {
+	app := newItemsApp(t, fxtest_helpers.WithSQLite())
+	writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	rec := app.call("POST", "/api/items/", writer, map[string]string{"name": "Lamp", "description": "line 1\nline 2\twith a tab"})
+	if rec.Code != 201 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 }

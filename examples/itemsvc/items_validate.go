@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -76,16 +77,35 @@ func decodeItemCreate(r *http.Request, w http.ResponseWriter) (ItemCreate, []Fie
 		errs = append(errs, FieldError{Loc: []string{"body", "name"}, Msg: "must not be empty"})
 	case utf8.RuneCountInString(strings.TrimSpace(*raw.Name)) > maxNameLen:
 		errs = append(errs, FieldError{Loc: []string{"body", "name"}, Msg: fmt.Sprintf("at most %d characters", maxNameLen)})
+	case hasControl(*raw.Name, false):
+		errs = append(errs, FieldError{Loc: []string{"body", "name"}, Msg: "must not contain control characters"})
 	default:
 		in.Name = strings.TrimSpace(*raw.Name)
 	}
 	if raw.Description != nil {
-		if utf8.RuneCountInString(*raw.Description) > maxDescriptionLen {
+		switch {
+		case utf8.RuneCountInString(*raw.Description) > maxDescriptionLen:
 			errs = append(errs, FieldError{Loc: []string{"body", "description"}, Msg: fmt.Sprintf("at most %d characters", maxDescriptionLen)})
+		case hasControl(*raw.Description, true):
+			errs = append(errs, FieldError{Loc: []string{"body", "description"}, Msg: "must not contain control characters other than newlines and tabs"})
 		}
 		in.Description = *raw.Description
 	}
 	return in, errs
+}
+
+// hasControl reports whether s holds a control character (NUL included: the
+// databases refuse or mangle it). multiline allows \n, \r and \t.
+func hasControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // jsonType names the JSON type of a Go type in messages.
