@@ -37,9 +37,16 @@ func AsStartupValidator(ctor any) fx.Option {
 	name := fmt.Sprintf(`name:"m8fx.startup_validator.%d"`, seq)
 	return fx.Options(
 		fx.Provide(fx.Private, fx.Annotate(ctor, fx.ResultTags(name))),
-		fx.Invoke(fx.Annotate(
-			func(r *validatorRegistry, v StartupValidator) { r.add(seq, v) },
+		// Registered as a BeforeReady component: the kit builds it (and so
+		// the validator's dependencies, whose OnStart hooks then come first)
+		// before its own hooks, and the validator joins this app's registry.
+		fx.Provide(fx.Annotate(
+			func(r *validatorRegistry, v StartupValidator) beforeReady {
+				r.add(seq, v)
+				return beforeReady{}
+			},
 			fx.ParamTags(``, name),
+			fx.ResultTags(`group:"m8fx.before_ready"`),
 		)),
 	)
 }

@@ -125,3 +125,32 @@ func TestAsStartupValidatorForms(t *testing.T) {
 		t.Fatalf("%d validators ran, want 4", calls.Load())
 	}
 }
+
+// startedComponent has an OnStart hook and is not marked BeforeReady.
+type startedComponent struct{ started atomic.Bool }
+
+// TestValidatorDependenciesStartFirst: the OnStart hook of a validator's
+// dependency runs before the validator, even without BeforeReady.
+func TestValidatorDependenciesStartFirst(t *testing.T) {
+	newComponent := func(lc fx.Lifecycle) *startedComponent {
+		c := &startedComponent{}
+		lc.Append(fx.StartHook(func() { c.started.Store(true) }))
+		return c
+	}
+	var ran atomic.Bool
+	fxtest_helpers.New(t, fxtest_helpers.WithOptions(
+		fx.Provide(newComponent),
+		m8fx.AsStartupValidator(func(c *startedComponent) m8fx.StartupValidator {
+			return func(context.Context) error {
+				ran.Store(true)
+				if !c.started.Load() {
+					return errors.New("validator ran before its dependency started")
+				}
+				return nil
+			}
+		}),
+	))
+	if !ran.Load() {
+		t.Fatal("validator did not run")
+	}
+}
