@@ -172,11 +172,13 @@ func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error)
 	}
 	now := v.cfg.Now()
 	var key [32]byte
+	var gen uint64
 	if v.cache != nil {
 		key = tokenKey(token)
 		if c, ok := v.cache.get(key, now); ok {
 			return c, nil
 		}
+		gen = v.cache.generation()
 	}
 
 	claims, err := v.verify(ctx, token, dot1, dot2)
@@ -184,7 +186,7 @@ func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error)
 		return nil, err
 	}
 	if v.cache != nil {
-		v.cache.put(key, claims, now)
+		v.cache.put(key, claims, now, gen)
 		return cloneClaims(claims), nil
 	}
 	return claims, nil

@@ -3,6 +3,7 @@ package authmod
 import (
 	"crypto/sha256"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -23,6 +24,9 @@ type verifiedCache struct {
 	shards   []verifiedShard
 	perShard int
 	leeway   time.Duration
+	// gen counts purges: a verification that started before a purge (it may
+	// have used a key withdrawn since) must not insert its result after it.
+	gen atomic.Uint64
 }
 
 type verifiedShard struct {
@@ -103,9 +107,13 @@ func (c *verifiedCache) get(k [sha256.Size]byte, now time.Time) (*Claims, bool) 
 	return cloneClaims(e.claims), true
 }
 
+// generation is read before a verification and given back to put.
+func (c *verifiedCache) generation() uint64 { return c.gen.Load() }
+
 // put remembers verified claims (the cache takes ownership of claims: the
-// caller must not modify or hand them out).
-func (c *verifiedCache) put(k [sha256.Size]byte, claims *Claims, now time.Time) {
+// caller must not modify or hand them out), unless the cache was purged since
+// gen was read.
+func (c *verifiedCache) put(k [sha256.Size]byte, claims *Claims, now time.Time, gen uint64) {
 	if claims.ExpiresAt == nil || !now.Before(claims.ExpiresAt.Time) {
 		return
 	}
@@ -116,6 +124,12 @@ func (c *verifiedCache) put(k [sha256.Size]byte, claims *Claims, now time.Time) 
 	s := c.shard(&k)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Checked under the shard lock: purge bumps gen before clearing the
+	// shards, so an insert either lands before that shard is cleared or sees
+	// the new generation.
+	if c.gen.Load() != gen {
+		return
+	}
 	if _, ok := s.m[k]; !ok && len(s.m) >= c.perShard {
 		s.evictLocked(now)
 	}
@@ -149,6 +163,7 @@ func (s *verifiedShard) evictLocked(now time.Time) {
 // purge forgets every entry (after a key was withdrawn from the JWKS, tokens
 // signed by it must be verified again).
 func (c *verifiedCache) purge() {
+	c.gen.Add(1)
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
