@@ -3,7 +3,6 @@ package authmod
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"os"
 	"path/filepath"
@@ -18,14 +17,7 @@ import (
 // strong enough; strict mode needs issuer and audience.
 func TestNewValidatorRejectsBadConfig(t *testing.T) {
 	k := vtKeys()
-	weak, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	weak, p384 := k.weakRSA, k.p384
 	cases := []struct {
 		name string
 		alg  string

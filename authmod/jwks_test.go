@@ -3,8 +3,6 @@ package authmod
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
 	"math/big"
@@ -415,14 +413,7 @@ func TestJWKSStartRespectsContext(t *testing.T) {
 // use or strength are never used, whatever kid the token names.
 func TestJWKSFiltersKeys(t *testing.T) {
 	k := vtKeys()
-	weak, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	weak, p384 := k.weakRSA, k.p384
 	oct := map[string]any{"kty": "oct", "kid": "shared", "k": vtB64(k.hmac)}
 	rs384 := vtRSAJWK(t, "rs384", &k.rsaOther.PublicKey)
 	rs384["alg"] = "RS384"

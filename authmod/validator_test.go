@@ -31,6 +31,9 @@ type vtKeySet struct {
 	rsa, rsaOther, rsaNext *rsa.PrivateKey
 	ec, ecOther            *ecdsa.PrivateKey
 	hmac, hmacOther        []byte
+	// weakRSA (1024 bits) and p384 (wrong curve) are keys the kit refuses.
+	weakRSA *rsa.PrivateKey
+	p384    *ecdsa.PrivateKey
 }
 
 var vtKeys = sync.OnceValue(func() *vtKeySet {
@@ -55,10 +58,19 @@ var vtKeys = sync.OnceValue(func() *vtKeySet {
 		}
 		return b
 	}
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		panic(err)
+	}
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
 	return &vtKeySet{
 		rsa: genRSA(), rsaOther: genRSA(), rsaNext: genRSA(),
 		ec: genEC(), ecOther: genEC(),
 		hmac: secret(), hmacOther: secret(),
+		weakRSA: weak, p384: p384,
 	}
 })
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,23 +163,13 @@ func TestHookOrder(t *testing.T) {
 	rev := fxtest_helpers.NewRevocationServer(t)
 	app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(rev.Env()), fxtest_helpers.WithSetting("TOKEN_MODE", "stateful"))
 	app.Stop(t)
-	order := func(msg string) []string {
-		var callees []string
-		for _, e := range app.Logs.FilterMessage(msg).All() {
-			c, _ := e.ContextMap()["caller"].(string)
-			switch {
-			case strings.Contains(c, "authmod.provideValidator"):
-				callees = append(callees, "validator")
-			case strings.Contains(c, "authmod.provideRevocationChecker"):
-				callees = append(callees, "revocation")
-			case strings.Contains(c, "httpmod"):
-				callees = append(callees, "http")
-			case strings.Contains(c, "m8fx.registerLifecycle"):
-				callees = append(callees, "ready")
-			}
-		}
-		return callees
+	labels := map[string]string{
+		"authmod.provideValidator":         "validator",
+		"authmod.provideRevocationChecker": "revocation",
+		"httpmod":                          "http",
+		"m8fx.registerLifecycle":           "ready",
 	}
+	order := func(msg string) []string { return hookCallers(app, labels, msg) }
 	start, stop := strings.Join(order("OnStart hook executed"), ","), strings.Join(order("OnStop hook executed"), ",")
 	if start != "validator,http,ready" {
 		t.Errorf("start order %q, want validator,http,ready", start)
@@ -207,21 +198,11 @@ func TestBeforeReadyComponentListedAfterTheBundle(t *testing.T) {
 		fxtest_helpers.WithOptions(fx.Provide(newPool), m8fx.BeforeReady[*pool]()),
 	)
 	app.Stop(t)
-	var callers []string
-	for _, e := range app.Logs.All() {
-		if e.Message != "OnStart hook executed" && e.Message != "OnStop hook executed" {
-			continue
-		}
-		c, _ := e.ContextMap()["caller"].(string)
-		switch {
-		case strings.Contains(c, "TestBeforeReadyComponentListedAfterTheBundle"):
-			callers = append(callers, "pool")
-		case strings.Contains(c, "authmod.provideRevocationChecker"):
-			callers = append(callers, "revocation")
-		case strings.Contains(c, "httpmod"):
-			callers = append(callers, "http")
-		}
-	}
+	callers := hookCallers(app, map[string]string{
+		"TestBeforeReadyComponentListedAfterTheBundle": "pool",
+		"authmod.provideRevocationChecker":             "revocation",
+		"httpmod":                                      "http",
+	}, "OnStart hook executed", "OnStop hook executed")
 	if got := strings.Join(callers, ","); got != "pool,http,http,revocation,pool" {
 		t.Fatalf("hook order %s, want pool,http,http,revocation,pool", got)
 	}
@@ -244,4 +225,24 @@ func TestDrainLongerThanStopTimeout(t *testing.T) {
 	if app.Logs.FilterMessage("SHUTDOWN_DRAIN_SECONDS shortened to leave the graceful shutdown half of the stop timeout").Len() != 1 {
 		t.Fatal("no warning about the shortened drain")
 	}
+}
+
+// hookCallers lists, in log order, the fx hook events with one of messages
+// whose caller contains a key of labels, as that key's label. Callers that
+// match no key are skipped.
+func hookCallers(app *fxtest_helpers.App, labels map[string]string, messages ...string) []string {
+	var out []string
+	for _, e := range app.Logs.All() {
+		if !slices.Contains(messages, e.Message) {
+			continue
+		}
+		caller, _ := e.ContextMap()["caller"].(string)
+		for part, label := range labels {
+			if strings.Contains(caller, part) {
+				out = append(out, label)
+				break
+			}
+		}
+	}
+	return out
 }
