@@ -10,8 +10,6 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
-
-	"github.com/m8fx/kit/httpmod"
 )
 
 // Errors of [Authenticator.Authenticate] beyond the contract's sentinels.
@@ -52,9 +50,6 @@ type AuthenticatorParams struct {
 	Logger     *zap.Logger   `optional:"true"`
 	// Observer is told about every refused request (nil: not observed).
 	Observer Observer `optional:"true"`
-	// Docs, when set, receives the security of the routes registered with
-	// [Authenticator.Handle] (httpmod.DocsModule provides it in m8fx apps).
-	Docs *httpmod.Docs `optional:"true"`
 }
 
 // Authenticator builds the gin guards. Every guard, on every request:
@@ -82,7 +77,6 @@ type Authenticator struct {
 	mapper     UserMapper
 	log        *zap.Logger
 	observer   Observer
-	docs       *httpmod.Docs
 }
 
 // NewAuthenticator returns an Authenticator. It refuses a nil p.Validator or
@@ -102,7 +96,6 @@ func NewAuthenticator(p AuthenticatorParams) (*Authenticator, error) {
 		mapper:     p.Mapper,
 		log:        p.Logger,
 		observer:   p.Observer,
-		docs:       p.Docs,
 	}
 	if a.hierarchy.IsZero() {
 		a.hierarchy = DefaultRoleHierarchy()

@@ -12,7 +12,7 @@ import (
 	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/httpmod/openapi"
+	"github.com/m8fx/kit/openapi"
 )
 
 // TestHandleGuardsAndDocuments: routes registered with Handle are guarded

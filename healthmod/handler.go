@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 
+	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/internal/version"
 	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
@@ -60,13 +61,43 @@ func NewHandler(p HandlerParams) *Handler {
 }
 
 // Register mounts GET /health, GET /health/, GET /health/live and
-// GET /health/ready on r (paths relative to the API_PREFIX group). Both
-// /health and /health/ are registered, so neither redirects.
-func (h *Handler) Register(r gin.IRouter) {
-	r.GET("/health", h.Health)
-	r.GET("/health/", h.Health)
-	r.GET("/health/live", h.Live)
-	r.GET("/health/ready", h.Ready)
+// GET /health/ready on r (paths relative to the API_PREFIX group), each
+// documented with its answers. Both /health and /health/ are registered, so
+// neither redirects; the document lists /health/ only.
+func (h *Handler) Register(r *httpmod.Router) {
+	tag := httpmod.Doc{Tags: []string{"health"}}
+	report := httpmod.Doc{
+		Summary: "Health report",
+		Description: "The aggregate status of the service's checks: `{\"status\": \"ok\"}`, `degraded`, `unknown` or `fail`. " +
+			"Before the service is ready it answers 503 `{\"status\":\"initializing\",\"ready\":false}`. " +
+			"Callers with the health detail credential (header `X-Internal-Token`) get every check's result. " +
+			"Also served without the trailing slash.",
+	}
+	reportAnswers := []httpmod.RouteOption{
+		httpmod.Responds(http.StatusOK, "The service is healthy, degraded or unknown", ReportBody{}),
+		httpmod.Responds(http.StatusServiceUnavailable, "The service is initializing, or a check failed", ReportBody{}),
+	}
+	httpmod.Handle(r, http.MethodGet, "/health/", h.Health, append([]httpmod.RouteOption{tag, report}, reportAnswers...)...)
+	httpmod.Handle(r, http.MethodGet, "/health", h.Health, append([]httpmod.RouteOption{tag, report, httpmod.Doc{Hidden: true}}, reportAnswers...)...)
+	httpmod.Handle(r, http.MethodGet, "/health/live", h.Live, tag,
+		httpmod.Doc{Summary: "Liveness probe", Description: "200 while the process serves requests; never checks dependencies."},
+		httpmod.Responds(http.StatusOK, "The process is alive", ReportBody{}))
+	httpmod.Handle(r, http.MethodGet, "/health/ready", h.Ready, tag,
+		httpmod.Doc{Summary: "Readiness probe", Description: "503 until the service is ready and while it drains; otherwise like the health report."},
+		httpmod.Responds(http.StatusOK, "The service is ready", ReportBody{}),
+		httpmod.Responds(http.StatusServiceUnavailable, "Not ready: initializing, draining, or a check failed", ReportBody{}))
+}
+
+// ReportBody is the documented shape of every health answer: the status
+// alone for the public, ready=false while not ready, and the checks and the
+// service's identity for callers allowed the detail.
+type ReportBody struct {
+	Status  string   `json:"status" enum:"ok,degraded,unknown,fail,initializing,draining"`
+	Ready   *bool    `json:"ready,omitempty" doc:"false while the service initializes or drains"`
+	Checks  []Result `json:"checks,omitempty"`
+	Service string   `json:"service,omitempty"`
+	Version string   `json:"version,omitempty"`
+	M8fx    string   `json:"m8fx,omitempty" doc:"the m8fx kit version"`
 }
 
 // Health answers GET /health/: 503 {"status":"initializing","ready":false}

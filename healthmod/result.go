@@ -1,6 +1,10 @@
 package healthmod
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/m8fx/kit/openapi"
+)
 
 // Result is the outcome of one health check.
 //
@@ -78,4 +82,24 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 		r.Error = *w.Error
 	}
 	return nil
+}
+
+// OpenAPISchema documents the wire form of a Result.
+func (Result) OpenAPISchema() *openapi.Schema {
+	str := func(desc string) *openapi.Schema {
+		return &openapi.Schema{Type: openapi.Types{"string"}, Description: desc}
+	}
+	return &openapi.Schema{
+		Type:        openapi.Types{"object"},
+		Description: "The outcome of one health check.",
+		Properties: map[string]*openapi.Schema{
+			"name":       str("The check's name."),
+			"status":     {Type: openapi.Types{"string"}, Enum: []any{"ok", "degraded", "unknown", "fail"}},
+			"latency_ms": {Type: openapi.Types{"number"}, Description: "How long the check took."},
+			"error":      {Type: openapi.Types{"string", "null"}, Description: "Why the status is not ok (scrubbed of secrets)."},
+			"ok":         {Type: openapi.Types{"boolean"}},
+			"meta":       {Type: openapi.Types{"object"}, Description: "Extra data of the check."},
+		},
+		Required: []string{"name", "status", "latency_ms", "error", "ok"},
+	}
 }

@@ -16,6 +16,7 @@ type EngineParams struct {
 
 	Settings   *settingsmod.Settings
 	Logger     *zap.Logger
+	Table      *RouteTable
 	Routes     []Routes     `group:"m8fx.httpmod.routes"`
 	RootRoutes []Routes     `group:"m8fx.httpmod.root_routes"`
 	Middleware []Middleware `group:"m8fx.httpmod.middleware"`
@@ -28,7 +29,8 @@ type EngineParams struct {
 //	(metrics, security headers, trusted hosts, CORS slots, then the service's) -> routes
 //
 // Routes from [AsRoutes] are mounted under API_PREFIX, routes from
-// [AsRootRoutes] at the root. Unknown paths answer 404 {"detail":"Not Found"}
+// [AsRootRoutes] at the root; their declarations go into p.Table, and a
+// declaration error fails NewEngine (so the app's start) with one line. Unknown paths answer 404 {"detail":"Not Found"}
 // and known paths with a wrong method 405 {"detail":"Method Not Allowed"}.
 // There are no trailing-slash redirects: /items and /items/ are different
 // routes, and the one not registered answers 404.
@@ -62,12 +64,16 @@ func NewEngine(p EngineParams) (*gin.Engine, error) {
 	e.NoRoute(notFound)
 	e.NoMethod(methodNotAllowed)
 
-	api := e.Group(p.Settings.APIPrefix)
+	api := NewRouter(e.Group(p.Settings.APIPrefix), p.Table)
 	for _, r := range p.Routes {
 		r.Register(api)
 	}
+	root := NewRouter(&e.RouterGroup, p.Table)
 	for _, r := range p.RootRoutes {
-		r.Register(e)
+		r.Register(root)
+	}
+	if err := p.Table.Err(); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/internal/credential"
+	"github.com/m8fx/kit/openapi"
 )
 
 // MetricsPath is where [NewMetricsRoutes] serves the registry, at the engine
@@ -55,7 +56,18 @@ func NewMetricsRoutes(m *Metrics, log *zap.Logger) Routes {
 			}
 		}
 	}
-	return RoutesFunc(func(r gin.IRouter) { r.GET(MetricsPath, handler) })
+	opts := []RouteOption{
+		Doc{
+			Summary: "Prometheus metrics", Tags: []string{"metrics"},
+			Description: "Prometheus text exposition format (OpenMetrics when the scraper asks for it). " +
+				"When METRICS_SCRAPE_CREDENTIAL is set, the scraper sends `Authorization: Bearer <credential>`.",
+		},
+		respondsWithContent(http.StatusOK, "The metrics", "text/plain; version=0.0.4"),
+	}
+	if want != "" {
+		opts = append(opts, scrapeCredential{})
+	}
+	return RoutesFunc(func(r *Router) { Handle(r, http.MethodGet, MetricsPath, handler, opts...) })
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>" value;
@@ -68,4 +80,28 @@ func bearerToken(header string) (token string, ok bool) {
 	}
 	token = strings.TrimSpace(token)
 	return token, token != ""
+}
+
+// scrapeCredential documents the scrape credential of /metrics.
+type scrapeCredential struct{}
+
+func (scrapeCredential) ConfigureRoute(c *RouteConfig) {
+	if c.Responses == nil {
+		c.Responses = map[int]openapi.Response{}
+	}
+	c.Responses[http.StatusUnauthorized] = openapi.Response{
+		Description: "Missing or wrong scrape credential",
+		Body:        ErrorBody{},
+		Headers:     map[string]openapi.Header{"WWW-Authenticate": {Description: "The bearer challenge.", Required: true}},
+	}
+}
+
+// respondsWithContent documents a non-JSON answer.
+func respondsWithContent(status int, description, mediaType string) RouteOption {
+	return optionFunc(func(c *RouteConfig) {
+		if c.Responses == nil {
+			c.Responses = map[int]openapi.Response{}
+		}
+		c.Responses[status] = openapi.Response{Description: description, MediaType: mediaType, Body: &openapi.Schema{Type: openapi.Types{"string"}}}
+	})
 }

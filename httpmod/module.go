@@ -1,6 +1,9 @@
 package httpmod
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
@@ -12,9 +15,30 @@ import (
 // the app lifecycle: listen in OnStart (a listen error fails start), graceful
 // shutdown in OnStop, and a serve error shuts the app down with exit code 1.
 var Module = fx.Module("http",
-	fx.Provide(NewEngine, newModuleServer),
+	fx.Provide(NewEngine, newModuleServer, newModuleRouteTable),
 	fx.Invoke(registerServer),
 )
+
+type routeTableParams struct {
+	fx.In
+
+	Logger *zap.Logger
+	Limits []Limit `group:"m8fx.httpmod.limits"`
+}
+
+func newModuleRouteTable(p routeTableParams) (*RouteTable, error) {
+	limits := make(map[string]int64, len(p.Limits))
+	for _, l := range p.Limits {
+		if l.Name == "" {
+			return nil, errors.New("httpmod: a runtime limit (httpmod.AsLimit) has no name")
+		}
+		if _, dup := limits[l.Name]; dup {
+			return nil, fmt.Errorf("httpmod: runtime limit %q registered twice", l.Name)
+		}
+		limits[l.Name] = l.Value
+	}
+	return NewRouteTable(RouteTableConfig{Limits: limits, Logger: p.Logger}), nil
+}
 
 func newModuleServer(s *settingsmod.Settings, e *gin.Engine, log *zap.Logger) *Server {
 	return NewServer(s, e, log)

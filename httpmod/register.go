@@ -33,6 +33,24 @@ func AsMiddleware(ctor any) any {
 	return fx.Annotate(ctor, fx.ResultTags(middlewareGroup))
 }
 
+// Limit is a runtime limit that input rules refer to by name
+// (validate:"max_of=name"): its value usually comes from the settings, and
+// the OpenAPI document shows it.
+type Limit struct {
+	Name  string
+	Value int64
+}
+
+// AsLimit annotates a constructor returning a [Limit] so that typed routes'
+// max_of/min_of rules can use it:
+//
+//	fx.Provide(httpmod.AsLimit(func(s *NotesSettings) httpmod.Limit {
+//		return httpmod.Limit{Name: "notes_max_len", Value: s.NotesMaxLen}
+//	}))
+func AsLimit(ctor any) any {
+	return fx.Annotate(ctor, fx.ResultTags(`group:"m8fx.httpmod.limits"`))
+}
+
 // collectorsGroup collects Prometheus collectors for the app's registry.
 const collectorsGroup = `group:"m8fx.httpmod.collectors"`
 

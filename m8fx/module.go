@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/authmod"
+	"github.com/m8fx/kit/docsmod"
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/securitymod"
@@ -54,7 +55,7 @@ var Module = fx.Options(
 		// HTTP listen, and stop after the HTTP shutdown.
 		authmod.Module,
 		httpmod.Module,
-		httpmod.DocsModule,
+		docsmod.Module,
 		httpmod.MetricsModule,
 		securitymod.Module,
 		fx.Invoke(registerLifecycle),

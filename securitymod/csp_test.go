@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/m8fx/kit/securitymod"
-	"github.com/m8fx/kit/securitymod/csp"
 )
 
 func TestOverrideCSP(t *testing.T) {
@@ -49,8 +48,8 @@ func TestDocsCSPLetsPagesRenderOffline(t *testing.T) {
 	}
 }
 
-func TestDocsCSPIsTheDocsPolicy(t *testing.T) {
-	if securitymod.DocsCSP != csp.Docs {
-		t.Fatal("securitymod.DocsCSP differs from csp.Docs")
+func TestHeaderCSPIsCanonical(t *testing.T) {
+	if http.CanonicalHeaderKey(securitymod.HeaderCSP) != securitymod.HeaderCSP {
+		t.Fatalf("%q is not canonical", securitymod.HeaderCSP)
 	}
 }

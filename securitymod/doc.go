@@ -28,8 +28,8 @@
 //
 // A route that needs another CSP replaces it in its handler: [OverrideCSP]
 // with [DocsCSP] (or any policy) replaces the header only when this layer
-// set one, so development stays unrestricted. httpmod's docs pages use the
-// leaf package [github.com/m8fx/kit/securitymod/csp] for the same.
+// set one, so development stays unrestricted. docsmod's pages carry
+// [DocsCSP] in every environment.
 //
 // # Trusted hosts
 //

@@ -8,7 +8,6 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/securitymod/csp"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -16,7 +15,7 @@ import (
 const (
 	HeaderFrameOptions       = "X-Frame-Options"
 	HeaderContentTypeOptions = "X-Content-Type-Options"
-	HeaderCSP                = csp.Header
+	HeaderCSP                = "Content-Security-Policy"
 	HeaderReferrerPolicy     = "Referrer-Policy"
 	HeaderPermissionsPolicy  = "Permissions-Policy"
 	HeaderHSTS               = "Strict-Transport-Security"

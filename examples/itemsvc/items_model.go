@@ -15,7 +15,7 @@ type Item struct {
 	ID          int64     `bun:"id,pk,autoincrement" json:"id"`
 	Name        string    `bun:"name,notnull" json:"name"`
 	Description string    `bun:"description,notnull" json:"description"`
-	OwnerID     uuid.UUID `bun:"owner_id,notnull" json:"owner_id"` // the creating user (token sub)
+	OwnerID     uuid.UUID `bun:"owner_id,notnull" json:"owner_id" doc:"The creating user (the token's subject)."`
 	CreatedAt   time.Time `bun:"created_at,notnull" json:"created_at"`
 	UpdatedAt   time.Time `bun:"updated_at,notnull" json:"updated_at"`
 }
@@ -26,14 +26,28 @@ func (it *Item) utc() {
 	it.UpdatedAt = it.UpdatedAt.UTC()
 }
 
-// ItemCreate is the body of POST {API_PREFIX}/items/.
+// The item fields' patterns: a name is not blank (it has a character other
+// than a space or a control character) and has no control character; a
+// description has no NUL (PostgreSQL text cannot store it), new lines and
+// tabs are fine. Both are stored exactly as sent: nothing is trimmed.
+
+// ItemCreate is the body of POST {API_PREFIX}/items/. The description's
+// limit is the runtime limit item_description_max (ITEMS_DESCRIPTION_MAX_LEN,
+// 2000 characters by default).
 type ItemCreate struct {
-	Name        string `json:"name" validate:"required,min=1,max=255" doc:"The item's name (surrounding spaces are removed)."`
-	Description string `json:"description,omitempty" validate:"max=2000" doc:"A free text description."`
+	Name        string `json:"name" validate:"max=255" pattern:"^[^\\x00-\\x1f\\x7f]*[^\\x00-\\x20\\x7f][^\\x00-\\x1f\\x7f]*$" doc:"The item's name: 1 to 255 characters, not blank, no control characters."`
+	Description string `json:"description,omitempty" validate:"max_of=item_description_max" pattern:"^[^\\x00]*$" doc:"A free text description (no NUL character)."`
+}
+
+// ItemPatch is the body of PATCH {API_PREFIX}/items/:id: the fields to
+// change; absent fields keep their value.
+type ItemPatch struct {
+	Name        *string `json:"name,omitempty" validate:"omitnil,max=255" pattern:"^[^\\x00-\\x1f\\x7f]*[^\\x00-\\x20\\x7f][^\\x00-\\x1f\\x7f]*$" doc:"The new name."`
+	Description *string `json:"description,omitempty" validate:"omitnil,max_of=item_description_max" pattern:"^[^\\x00]*$" doc:"The new description."`
 }
 
 // ItemsPage is the answer of GET {API_PREFIX}/items/: one page of items,
-// newest first, and the total number of items.
+// newest first, and the number of items that match.
 type ItemsPage struct {
 	Data  []Item `json:"data"`
 	Count int    `json:"count"`
@@ -45,13 +59,25 @@ type Deleted struct {
 	Deleted int64 `json:"deleted"`
 }
 
-// Paging is the query of GET {API_PREFIX}/items/.
-type Paging struct {
-	Limit  int `form:"limit" validate:"min=1,max=100" doc:"Page size, 1 to 100 (default 100)."`
-	Offset int `form:"offset" validate:"min=0" doc:"Items to skip (default 0)."`
+// ListItems is the input of GET {API_PREFIX}/items/.
+type ListItems struct {
+	Limit  int     `query:"limit" default:"20" validate:"min=1,max=100" doc:"Page size, 1 to 100."`
+	Offset int     `query:"offset" default:"0" validate:"min=0" doc:"Items to skip."`
+	Q      *string `query:"q" validate:"omitnil,max=100" doc:"Only items whose name contains this text (case-sensitive)."`
 }
 
-// ItemID is the path parameter of the single-item routes.
-type ItemID struct {
-	ID int64 `uri:"id" validate:"min=1" doc:"The item's id."`
+// ItemRef names one item: the input of the single-item routes.
+type ItemRef struct {
+	ID int64 `path:"id" validate:"min=1" doc:"The item's id."`
+}
+
+// CreateItem is the input of POST {API_PREFIX}/items/.
+type CreateItem struct {
+	Body ItemCreate
+}
+
+// PatchItem is the input of PATCH {API_PREFIX}/items/:id.
+type PatchItem struct {
+	ID   int64 `path:"id" validate:"min=1" doc:"The item's id."`
+	Body ItemPatch
 }

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
-	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/authmod"
@@ -12,27 +13,36 @@ import (
 	"github.com/m8fx/kit/httpmod"
 )
 
-// NewItemRoutes mounts the item catalogue under API_PREFIX:
+// NewItemRoutes declares the item catalogue under API_PREFIX:
 //
-//	GET    /items/       any user      a page of items, newest first (?limit=1..100&offset=0..)
-//	POST   /items/       writer+       201 with the new item; 422 naming the invalid field
-//	GET    /items/:id    any user      the item; 404 when absent
-//	DELETE /items/:id    admin+        200 {"deleted": id}; 404 when absent
-//	POST   /items/purge  superuser     200 {"deleted": count}
+//	GET    /items/       any user          a page of items, newest first (?limit=1..100&offset=0..&q=)
+//	POST   /items/       writer+           201 with the new item
+//	GET    /items/:id    any user          the item; 404 when absent
+//	PATCH  /items/:id    owner or admin+   the changed item; 404 when absent
+//	DELETE /items/:id    admin+            200 {"deleted": id}; 404 when absent
+//	POST   /items/purge  superuser         200 {"deleted": count}
 //
-// Guards answer first (401 without a valid token, 403 for a role too low),
-// then the input is checked (422).
+// Each route is one declaration: its guard answers first (401, 403, 503),
+// then its input is bound and validated (422 with every problem), then the
+// handler runs with a valid, typed input.
 func NewItemRoutes(db *dbmod.DB, auth *authmod.Authenticator, log *zap.Logger) httpmod.Routes {
 	h := &itemHandlers{store: NewItemStore(db), log: log.Named("items")}
-	return httpmod.RoutesFunc(func(r gin.IRouter) {
-		// Handle puts the guard in front of the handler and writes the
-		// route's security into the OpenAPI document.
-		g := r.Group("/items")
-		auth.Handle(g, http.MethodGet, "/", authmod.AnyUser(), h.list)
-		auth.Handle(g, http.MethodPost, "/", authmod.AtLeast(authmod.RoleWriter), h.create)
-		auth.Handle(g, http.MethodPost, "/purge", authmod.Superuser(), h.purge)
-		auth.Handle(g, http.MethodGet, "/:id", authmod.AnyUser(), h.get)
-		auth.Handle(g, http.MethodDelete, "/:id", authmod.AtLeast(authmod.RoleAdmin), h.delete)
+	notFound := httpmod.Responds(http.StatusNotFound, "No item with this id", nil)
+	return httpmod.RoutesFunc(func(r *httpmod.Router) {
+		g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
+		httpmod.Route(g, http.MethodGet, "/", h.list, auth.Require(authmod.AnyUser()),
+			httpmod.Doc{Summary: "List items", Description: "A page of items, newest first, and how many items match."})
+		httpmod.Route(g, http.MethodPost, "/", h.create, auth.Require(authmod.AtLeast(authmod.RoleWriter)),
+			httpmod.Status(http.StatusCreated), httpmod.BodyLimit(64<<10),
+			httpmod.Doc{Summary: "Create an item", Description: "The item is owned by the caller (the token's subject)."})
+		httpmod.Route(g, http.MethodPost, "/purge", h.purge, auth.Require(authmod.Superuser()),
+			httpmod.Doc{Summary: "Delete every item"})
+		httpmod.Route(g, http.MethodGet, "/:id", h.get, auth.Require(authmod.AnyUser()), notFound,
+			httpmod.Doc{Summary: "Read an item"})
+		httpmod.Route(g, http.MethodPatch, "/:id", h.patch, auth.Require(authmod.OwnerOr(h.owner, authmod.RoleAdmin)), notFound,
+			httpmod.BodyLimit(64<<10), httpmod.Doc{Summary: "Change an item", Description: "The fields sent are changed; the others keep their value."})
+		httpmod.Route(g, http.MethodDelete, "/:id", h.delete, auth.Require(authmod.AtLeast(authmod.RoleAdmin)), notFound,
+			httpmod.Doc{Summary: "Delete an item"})
 	})
 }
 
@@ -41,79 +51,63 @@ type itemHandlers struct {
 	log   *zap.Logger
 }
 
-func (h *itemHandlers) list(c *gin.Context) {
-	p, errs := paging(c)
-	if errs != nil {
-		abortInvalid(c, errs...)
-		return
+func (h *itemHandlers) list(ctx context.Context, in *ListItems) (*ItemsPage, error) {
+	q := ""
+	if in.Q != nil {
+		q = *in.Q
 	}
-	items, count, err := h.store.List(c, p.Limit, p.Offset)
+	items, count, err := h.store.List(ctx, in.Limit, in.Offset, q)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, ItemsPage{Data: items, Count: count})
+	return &ItemsPage{Data: items, Count: count}, nil
 }
 
-func (h *itemHandlers) create(c *gin.Context) {
-	in, errs := decodeItemCreate(c.Request, c.Writer)
-	if errs != nil {
-		abortInvalid(c, errs...)
-		return
-	}
-	it, err := h.store.Create(c, in, authmod.MustCurrentUser(c).ID)
+func (h *itemHandlers) create(ctx context.Context, in *CreateItem) (*Item, error) {
+	u, _ := authmod.UserFromContext(ctx)
+	return h.store.Create(ctx, in.Body, u.ID)
+}
+
+func (h *itemHandlers) get(ctx context.Context, in *ItemRef) (*Item, error) {
+	return notFound(h.store.Get(ctx, in.ID))
+}
+
+// owner is the owner of the item a PATCH names (the guard admits them).
+func (h *itemHandlers) owner(ctx context.Context, in *PatchItem) (uuid.UUID, error) {
+	it, err := notFound(h.store.Get(ctx, in.ID))
 	if err != nil {
-		h.fail(c, err)
-		return
+		return uuid.Nil, err
 	}
-	c.JSON(http.StatusCreated, it)
+	return it.OwnerID, nil
 }
 
-func (h *itemHandlers) get(c *gin.Context) {
-	id, errs := itemID(c)
-	if errs != nil {
-		abortInvalid(c, errs...)
-		return
+func (h *itemHandlers) patch(ctx context.Context, in *PatchItem) (*Item, error) {
+	return notFound(h.store.Update(ctx, in.ID, in.Body))
+}
+
+func (h *itemHandlers) delete(ctx context.Context, in *ItemRef) (*Deleted, error) {
+	if _, err := notFound(in, h.store.Delete(ctx, in.ID)); err != nil {
+		return nil, err
 	}
-	it, err := h.store.Get(c, id)
+	u, _ := authmod.UserFromContext(ctx)
+	httpmod.Logger(ctx, h.log).Info("item deleted", zap.Int64("id", in.ID), zap.Stringer("by", u.ID))
+	return &Deleted{Deleted: in.ID}, nil
+}
+
+func (h *itemHandlers) purge(ctx context.Context, _ *httpmod.NoInput) (*Deleted, error) {
+	n, err := h.store.Purge(ctx)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, it)
+	u, _ := authmod.UserFromContext(ctx)
+	httpmod.Logger(ctx, h.log).Warn("items purged", zap.Int64("count", n), zap.Stringer("by", u.ID))
+	return &Deleted{Deleted: n}, nil
 }
 
-func (h *itemHandlers) delete(c *gin.Context) {
-	id, errs := itemID(c)
-	if errs != nil {
-		abortInvalid(c, errs...)
-		return
-	}
-	if err := h.store.Delete(c, id); err != nil {
-		h.fail(c, err)
-		return
-	}
-	httpmod.Logger(c, h.log).Info("item deleted", zap.Int64("id", id), zap.Stringer("by", authmod.MustCurrentUser(c).ID))
-	c.JSON(http.StatusOK, Deleted{Deleted: id})
-}
-
-func (h *itemHandlers) purge(c *gin.Context) {
-	n, err := h.store.Purge(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	httpmod.Logger(c, h.log).Warn("items purged", zap.Int64("count", n), zap.Stringer("by", authmod.MustCurrentUser(c).ID))
-	c.JSON(http.StatusOK, Deleted{Deleted: n})
-}
-
-// fail answers 404 for a missing item and 500 (logged, without details in
-// the body) for anything else.
-func (h *itemHandlers) fail(c *gin.Context, err error) {
+// notFound turns the store's errItemNotFound into the route's 404.
+func notFound[T any](v T, err error) (T, error) {
 	if errors.Is(err, errItemNotFound) {
-		httpmod.AbortWithDetail(c, http.StatusNotFound, "Item not found")
-		return
+		return v, httpmod.Error(http.StatusNotFound, "Item not found")
 	}
-	httpmod.Logger(c, h.log).Error("items request failed", zap.String("path", c.FullPath()), zap.Error(err))
-	httpmod.AbortWithDetail(c, http.StatusInternalServerError, "Internal Server Error")
+	return v, err
 }

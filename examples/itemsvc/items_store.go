@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,15 +28,24 @@ func NewItemStore(db *dbmod.DB) *ItemStore {
 	return &ItemStore{db: db, table: bun.Ident(db.Table("items"))}
 }
 
-// List returns one page of items, newest first, and the total count.
-func (s *ItemStore) List(ctx context.Context, limit, offset int) ([]Item, int, error) {
+// List returns one page of items, newest first, and how many items match;
+// a non-empty q keeps the items whose name contains it.
+func (s *ItemStore) List(ctx context.Context, limit, offset int, q string) ([]Item, int, error) {
 	items := []Item{}
-	err := s.db.Bun().NewSelect().Model(&items).ModelTableExpr("? AS item", s.table).
+	filter := func(sq *bun.SelectQuery) *bun.SelectQuery {
+		if q == "" {
+			return sq
+		}
+		// The text is matched literally: LIKE's wildcards are escaped.
+		esc := strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(q)
+		return sq.Where("item.name LIKE ? ESCAPE '!'", "%"+esc+"%")
+	}
+	err := filter(s.db.Bun().NewSelect().Model(&items).ModelTableExpr("? AS item", s.table)).
 		OrderExpr("item.created_at DESC, item.id DESC").Limit(int64(limit)).Offset(int64(offset)).Scan(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing items: %w", err)
 	}
-	count, err := s.db.Bun().NewSelect().Model((*Item)(nil)).ModelTableExpr("? AS item", s.table).Count(ctx)
+	count, err := filter(s.db.Bun().NewSelect().Model((*Item)(nil)).ModelTableExpr("? AS item", s.table)).Count(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("counting items: %w", err)
 	}
@@ -67,6 +77,31 @@ func (s *ItemStore) Get(ctx context.Context, id int64) (*Item, error) {
 		return nil, fmt.Errorf("reading item %d: %w", id, err)
 	}
 	it.utc()
+	return it, nil
+}
+
+// Update changes the fields of id that p sets and returns the item, or
+// errItemNotFound.
+func (s *ItemStore) Update(ctx context.Context, id int64, p ItemPatch) (*Item, error) {
+	it, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Name != nil {
+		it.Name = *p.Name
+	}
+	if p.Description != nil {
+		it.Description = *p.Description
+	}
+	it.UpdatedAt = time.Now().UTC().Truncate(time.Microsecond)
+	res, err := s.db.Bun().NewUpdate().Model(it).ModelTableExpr("?", s.table).
+		Column("name", "description", "updated_at").Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("updating item %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return nil, errItemNotFound
+	}
 	return it, nil
 }
 

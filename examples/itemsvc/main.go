@@ -18,6 +18,7 @@ import (
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/m8fx"
+	"github.com/m8fx/kit/settingsmod"
 )
 
 // options are the service's fx options: the kit (dbmod.Module, m8fx.Module)
@@ -32,13 +33,14 @@ func options() []fx.Option {
 // or WithDatabase, which bring dbmod.Module.
 func serviceOptions() []fx.Option {
 	return []fx.Option{
-		fx.Provide(httpmod.AsRoutes(NewRoutes)),
-		fx.Provide(httpmod.AsRoutes(NewUserRoutes)),
-		fx.Provide(httpmod.AsRoutes(NewItemRoutes)),   // items_routes.go
-		fx.Provide(dbmod.AsMigrations(NewMigrations)), // items_migrations.go
-		fx.Provide(healthmod.AsCheck(NewRuntimeCheck)),
-		openAPIDescriptions(), // openapi.go
-		itemsOpenAPI(),        // items_openapi.go
+		settingsmod.Provide[ItemSettings](),            // settings.go: ITEMS_DESCRIPTION_MAX_LEN
+		fx.Provide(httpmod.AsLimit(descriptionLimit)),  // its runtime limit, shown in the document
+		fx.Provide(httpmod.AsRoutes(NewRoutes)),        // routes.go
+		fx.Provide(httpmod.AsRoutes(NewUserRoutes)),    // users.go
+		fx.Provide(httpmod.AsRoutes(NewItemRoutes)),    // items_routes.go
+		fx.Provide(dbmod.AsMigrations(NewMigrations)),  // items_migrations.go
+		fx.Provide(healthmod.AsCheck(NewRuntimeCheck)), // checks.go
+		openAPIConfig(), // openapi.go
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/m8fx/kit/fxtest_helpers"
-	"github.com/m8fx/kit/httpmod/openapi"
-	"github.com/m8fx/kit/httpmod/openapi/openapitest"
+	"github.com/m8fx/kit/openapi"
+	"github.com/m8fx/kit/openapi/openapitest"
 )
 
 // TestOpenAPIDocument: the service's document is valid OpenAPI 3.1 and

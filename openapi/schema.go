@@ -53,6 +53,11 @@ type Schemas struct {
 	byType map[reflect.Type]string
 	byName map[string]reflect.Type
 	defs   map[string]*Schema
+
+	// Limits resolves the runtime limits of the rules max_of=name and
+	// min_of=name (values known only once the settings are read); nil
+	// resolves none, and such rules then add no keyword.
+	Limits func(name string) (int64, bool)
 }
 
 // NewSchemas returns an empty builder.
@@ -300,6 +305,9 @@ func taggedFields(t reflect.Type, tag string, keepUntagged bool) []field {
 		if rules := validationRules(sf); slices.Contains(rules, "required") {
 			f.required = true
 		}
+		if d, ok := sf.Tag.Lookup("default"); ok {
+			f.dflt, f.required = d, false
+		}
 		seen[name] = true
 		out = append(out, f)
 	}
@@ -361,13 +369,16 @@ func (s *Schemas) fieldSchema(f field) *Schema {
 	if d := tag.Get("doc"); d != "" {
 		sch.Description = d
 	}
-	annotate(sch, f.sf)
+	s.annotate(sch, f.sf)
+	if f.dflt != "" {
+		sch.Default = typedValue(sch, f.dflt)
+	}
 	return sch
 }
 
 // annotate applies the enum and example tags and the validator rules of sf
 // to sch.
-func annotate(sch *Schema, sf reflect.StructField) {
+func (s *Schemas) annotate(sch *Schema, sf reflect.StructField) {
 	if e, ok := sf.Tag.Lookup("enum"); ok {
 		sch.Enum = nil
 		for v := range strings.SplitSeq(e, ",") {
@@ -377,7 +388,17 @@ func annotate(sch *Schema, sf reflect.StructField) {
 	if ex, ok := sf.Tag.Lookup("example"); ok {
 		sch.Examples = []any{typedValue(sch, ex)}
 	}
-	applyRules(sch, validationRules(sf))
+	s.applyRules(sch, sf.Tag.Get("binding"))
+	s.applyRules(sch, sf.Tag.Get("validate"))
+	if p, ok := sf.Tag.Lookup("pattern"); ok {
+		target := sch
+		if hasType(sch, "array") && sch.Items != nil {
+			// a pattern on a []string field applies to its items
+			sch.Items = clone(sch.Items)
+			target = sch.Items
+		}
+		target.Pattern = p
+	}
 }
 
 // typedValue parses a tag value as a JSON value of sch's type (numbers and
@@ -422,9 +443,15 @@ func validationRules(sf reflect.StructField) []string {
 
 func hasType(sch *Schema, t string) bool { return slices.Contains(sch.Type, t) }
 
-// applyRules turns validator rules into JSON Schema keywords.
-func applyRules(sch *Schema, rules []string) {
-	for _, r := range rules {
+// applyRules turns the validator rules of tag into JSON Schema keywords on
+// sch; the rules after "dive" apply to the items of an array.
+func (s *Schemas) applyRules(sch *Schema, tag string) {
+	own, items, dive := strings.Cut(tag, ",dive")
+	if strings.HasPrefix(tag, "dive") {
+		own, items, dive = "", strings.TrimPrefix(tag, "dive"), true
+	}
+	for r := range strings.SplitSeq(own, ",") {
+		r = strings.TrimSpace(r)
 		name, arg, _ := strings.Cut(r, "=")
 		n, numErr := strconv.ParseFloat(arg, 64)
 		switch name {
@@ -443,7 +470,18 @@ func applyRules(sch *Schema, rules []string) {
 			if numErr == nil {
 				sizeRule(sch, name, n)
 			}
+		case "max_of", "min_of":
+			if s.Limits == nil {
+				continue
+			}
+			if v, ok := s.Limits(arg); ok {
+				sizeRule(sch, strings.TrimSuffix(name, "_of"), float64(v))
+			}
 		}
+	}
+	if dive && hasType(sch, "array") && sch.Items != nil {
+		sch.Items = clone(sch.Items)
+		s.applyRules(sch.Items, strings.TrimPrefix(items, ","))
 	}
 }
 
@@ -456,6 +494,10 @@ func sizeRule(sch *Schema, rule string, n float64) {
 			sch.MinLength = &i
 		case "max", "lte":
 			sch.MaxLength = &i
+		case "gt":
+			sch.MinLength = ptr(i + 1)
+		case "lt":
+			sch.MaxLength = ptr(i - 1)
 		case "len":
 			sch.MinLength, sch.MaxLength = &i, ptr(i)
 		}
@@ -468,6 +510,10 @@ func sizeRule(sch *Schema, rule string, n float64) {
 			sch.MinItems = &i
 		case "max", "lte":
 			sch.MaxItems = &i
+		case "gt":
+			sch.MinItems = ptr(i + 1)
+		case "lt":
+			sch.MaxItems = ptr(i - 1)
 		case "len":
 			sch.MinItems, sch.MaxItems = &i, ptr(i)
 		}
@@ -533,7 +579,7 @@ func (s *Schemas) parameters(v any, in, tag string) []Parameter {
 			ft = ft.Elem()
 		}
 		sch := clone(s.typeSchema(ft))
-		annotate(sch, f.sf)
+		s.annotate(sch, f.sf)
 		if f.dflt != "" {
 			sch.Default = typedValue(sch, f.dflt)
 		}
@@ -544,4 +590,63 @@ func (s *Schemas) parameters(v any, in, tag string) []Parameter {
 		})
 	}
 	return out
+}
+
+// InputBodyField is the name of the input struct field that holds a typed
+// route's JSON request body.
+const InputBodyField = "Body"
+
+// Input documents a typed route's input struct v (a value or reflect.Type):
+// its fields tagged `path:"name"`, `query:"name"` and `header:"Name"` are
+// parameters (a path parameter is always required; another is required
+// unless it is a pointer or has a `default:"v"` tag), and its field named
+// Body is the JSON request body (required unless it is a pointer). The
+// `doc`, `example`, `enum`, `default`, `pattern` and `validate` tags
+// annotate each parameter's schema as they do struct properties.
+func (s *Schemas) Input(v any) (params []Parameter, body *Schema, bodyRequired bool) {
+	t, ok := v.(reflect.Type)
+	if !ok {
+		t = reflect.TypeOf(v)
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, nil, false
+	}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		if sf.Name == InputBodyField {
+			body = s.For(sf.Type)
+			bodyRequired = sf.Type.Kind() != reflect.Pointer
+			continue
+		}
+		for _, in := range []string{"path", "query", "header"} {
+			name, ok := sf.Tag.Lookup(in)
+			if !ok {
+				continue
+			}
+			ft := sf.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			sch := clone(s.typeSchema(ft))
+			s.annotate(sch, sf)
+			dflt, hasDefault := sf.Tag.Lookup("default")
+			if hasDefault {
+				sch.Default = typedValue(sch, dflt)
+			}
+			params = append(params, Parameter{
+				Name:        name,
+				In:          in,
+				Required:    in == "path" || (sf.Type.Kind() != reflect.Pointer && !hasDefault),
+				Description: sf.Tag.Get("doc"),
+				Schema:      sch,
+			})
+		}
+	}
+	return params, body, bodyRequired
 }

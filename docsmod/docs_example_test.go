@@ -1,4 +1,4 @@
-package httpmod_test
+package docsmod_test
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/httpmod/openapi"
+	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/m8fx"
 	"github.com/m8fx/kit/settingsmod"
 )

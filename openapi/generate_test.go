@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/m8fx/kit/httpmod/openapi/openapitest"
+	"github.com/m8fx/kit/openapi/openapitest"
 )
 
 type itemPath struct {

@@ -1,4 +1,4 @@
-package httpmod
+package docsmod
 
 import (
 	"bytes"
@@ -9,14 +9,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
-	"github.com/m8fx/kit/securitymod/csp"
+	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/securitymod"
 )
-
-// DocsContentSecurityPolicy is the Content-Security-Policy of the Swagger UI
-// and ReDoc pages: [csp.Docs], the one definition shared with
-// securitymod.DocsCSP. Every script, style sheet, image, font and worker comes
-// from the service itself, never from a CDN; the pages cannot be framed.
-const DocsContentSecurityPolicy = csp.Docs
 
 var swaggerPageTemplate = template.Must(template.New("swagger").Parse(`<!doctype html>
 <html lang="en">
@@ -52,17 +47,17 @@ var redocPageTemplate = template.Must(template.New("redoc").Parse(`<!doctype htm
 </html>
 `))
 
-// Register mounts the enabled docs routes on r, the API_PREFIX group
-// ([DocsModule] does it with [AsRoutes]): openapi.json, the Swagger UI and
-// ReDoc pages, and their assets under /docs/assets/, for GET and HEAD.
-// Disabled routes are not mounted, so they answer the engine's plain 404
-// {"detail":"Not Found"}.
-func (d *Docs) Register(r gin.IRouter) {
+// Register mounts the enabled docs routes on r, the API_PREFIX router
+// ([Module] does it with httpmod.AsRoutes): openapi.json, the Swagger UI and
+// ReDoc pages, and their assets under /docs/assets/, for GET and HEAD. They
+// are not part of the document. Disabled routes are not mounted, so they
+// answer the engine's plain 404 {"detail":"Not Found"}.
+func (d *Docs) Register(r *httpmod.Router) {
 	if !d.openAPI {
 		return
 	}
-	getHead := []string{http.MethodGet, http.MethodHead}
-	r.Match(getHead, OpenAPIPath, d.serveOpenAPI)
+	hidden := httpmod.Doc{Hidden: true}
+	httpmod.Handle(r, http.MethodGet, OpenAPIPath, d.serveOpenAPI, hidden)
 	title := d.cfg.Info.Title
 	if title == "" {
 		title = "API"
@@ -80,38 +75,38 @@ func (d *Docs) Register(r gin.IRouter) {
 		},
 	}
 	if d.swagger {
-		r.Match(getHead, SwaggerUIPath, servePage(render(swaggerPageTemplate, data)))
+		httpmod.Handle(r, http.MethodGet, SwaggerUIPath, servePage(render(swaggerPageTemplate, data)), hidden)
 	}
 	if d.redoc {
-		r.Match(getHead, RedocPath, servePage(render(redocPageTemplate, data)))
+		httpmod.Handle(r, http.MethodGet, RedocPath, servePage(render(redocPageTemplate, data)), hidden)
 	}
 	if d.swagger || d.redoc {
-		r.Match(getHead, DocsAssetsPath+"/*file", serveDocsAsset(func(name string) bool {
+		httpmod.Handle(r, http.MethodGet, DocsAssetsPath+"/*file", serveDocsAsset(func(name string) bool {
 			if strings.HasPrefix(name, "redoc/") {
 				return d.redoc
 			}
 			return d.swagger // swagger-ui/ and swagger-init.js
-		}))
+		}), hidden)
 	}
 }
 
 func render(t *template.Template, data any) []byte {
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
-		panic("httpmod: docs page template: " + err.Error()) // static templates and data
+		panic("docsmod: docs page template: " + err.Error()) // static templates and data
 	}
 	return buf.Bytes()
 }
 
 // servePage answers with a docs HTML page. The page always carries
-// [DocsContentSecurityPolicy]: in production it
+// securitymod.DocsCSP: in production it
 // replaces the strict default-src 'none' policy on these pages only, and
 // outside production it keeps the pages honest (their assets are 'self'
 // only, no inline script), so what renders locally renders in production.
 func servePage(page []byte) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
-		h.Set("Content-Security-Policy", DocsContentSecurityPolicy)
+		h.Set("Content-Security-Policy", securitymod.DocsCSP)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Cache-Control", "no-cache")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
@@ -121,8 +116,8 @@ func servePage(page []byte) gin.HandlerFunc {
 func (d *Docs) serveOpenAPI(c *gin.Context) {
 	body, err := d.JSON()
 	if err != nil {
-		Logger(c, d.log).Error("openapi: building the document", zap.Error(err))
-		AbortWithDetail(c, http.StatusInternalServerError, "Internal Server Error")
+		httpmod.Logger(c, d.log).Error("openapi: building the document", zap.Error(err))
+		httpmod.AbortWithDetail(c, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
 	c.Header("Cache-Control", "no-cache")

@@ -1,4 +1,4 @@
-package httpmod
+package docsmod
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/m8fx/kit/httpmod"
 )
 
 // docsAssetFiles are the UI assets, embedded in the binary: the vendored
@@ -61,7 +63,7 @@ var loadDocsAssets = sync.OnceValue(func() map[string]*docsAsset {
 		return nil
 	})
 	if err != nil {
-		panic("httpmod: reading the embedded docs assets: " + err.Error()) // cannot happen with go:embed
+		panic("docsmod: reading the embedded docs assets: " + err.Error()) // cannot happen with go:embed
 	}
 	return out
 })
@@ -103,7 +105,7 @@ func serveDocsAsset(allowed func(name string) bool) gin.HandlerFunc {
 		name := strings.TrimPrefix(c.Param("file"), "/")
 		a, ok := loadDocsAssets()[name]
 		if !ok || !allowed(name) {
-			notFound(c)
+			httpmod.AbortWithDetail(c, http.StatusNotFound, "Not Found")
 			return
 		}
 		h := c.Writer.Header()

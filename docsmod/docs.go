@@ -1,10 +1,11 @@
-package httpmod
+package docsmod
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -12,7 +13,8 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
-	"github.com/m8fx/kit/httpmod/openapi"
+	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -36,18 +38,16 @@ type docsOption struct {
 	customize func(*openapi.Document) error
 }
 
-// Describe attaches op to the route method path mounted with [AsRoutes]
-// (path relative to API_PREFIX, in gin syntax "/items/:id" or OpenAPI syntax
-// "/items/{id}"). Several descriptions of one route merge
-// ([openapi.Operation.Merge]); a description that matches no route is logged
-// as a warning when the document is built.
+// Describe attaches op to a route that was registered on gin directly
+// (httpmod.Router.Gin), under API_PREFIX (path relative to it, in gin syntax
+// "/files/*name" or OpenAPI syntax "/files/{name}"). Routes declared with
+// httpmod.Route or httpmod.Handle carry their documentation in the
+// declaration and cannot be described again. A description that matches no
+// route, or a declared one, fails the app's start.
 //
-//	httpmod.Describe("GET", "/items/:id", openapi.Operation{
-//		Summary:    "Read an item",
-//		Tags:       []string{"items"},
-//		Security:   true, // the route uses auth.RequireUser()
-//		PathParams: ItemPath{},
-//		Responses:  map[int]openapi.Response{200: {Body: Item{}}, 404: {Body: openapi.ErrorBody()}},
+//	docsmod.Describe("GET", "/files/*name", openapi.Operation{
+//		Summary:   "Download a file",
+//		Responses: map[int]openapi.Response{200: {Description: "The file"}},
 //	})
 func Describe(method, path string, op openapi.Operation) fx.Option {
 	return supplyDocsOption(docsOption{desc: &openapi.Description{Method: method, Path: path, Operation: op}})
@@ -90,8 +90,8 @@ type DocsConfig struct {
 	// Info is the document's info: Title from PROJECT_NAME and Version from
 	// SERVICE_VERSION by default.
 	Info openapi.Info
-	// Servers, when set, is the document's servers list (by default none:
-	// the UIs call the origin that served the page).
+	// Servers is the document's servers list (by default one relative
+	// entry, "/": the UIs call the origin that served the page).
 	Servers []openapi.Server
 	// Tags declares tag order and descriptions.
 	Tags []openapi.Tag
@@ -105,22 +105,28 @@ type DocsConfig struct {
 
 // NewDocsConfig returns the default [DocsConfig] of the settings.
 func NewDocsConfig(s *settingsmod.Settings) DocsConfig {
-	return DocsConfig{Info: openapi.Info{Title: s.ProjectName, Version: s.ServiceVersion}}
+	return DocsConfig{
+		Info: openapi.Info{Title: s.ProjectName, Version: s.ServiceVersion},
+		// Relative: the UIs and clients call the origin that served the
+		// document. The paths are full (API_PREFIX included), because
+		// /metrics lives at the root.
+		Servers: []openapi.Server{{URL: "/", Description: "This service"}},
+	}
 }
 
 // Docs is the app's API documentation: it serves the OpenAPI document of
 // the engine's routes at {API_PREFIX}/openapi.json, Swagger UI at
 // {API_PREFIX}/docs and ReDoc at {API_PREFIX}/redoc, as SET_OPEN_API,
-// SET_DOCS and SET_REDOC allow (see [DocsModule]).
-//
-// Code that builds routes may inject *Docs and describe them where they are
-// registered with [Docs.DescribeIn]; an auth integration may mark routes as
-// guarded the same way. Docs is safe for concurrent use.
+// SET_DOCS and SET_REDOC allow (see [Module]). The document is generated
+// from the route table: every declared route with its operation, and the
+// routes registered on gin directly with their method, path and any
+// [Describe]. Docs is safe for concurrent use.
 type Docs struct {
 	prefix                  string
 	openAPI, swagger, redoc bool
 	cfg                     DocsConfig
 	log                     *zap.Logger
+	table                   *httpmod.RouteTable
 
 	mu          sync.Mutex
 	descs       []openapi.Description
@@ -132,14 +138,14 @@ type Docs struct {
 
 // ErrDocsNotAttached is returned by [Docs.Document] and [Docs.JSON] before
 // [Docs.Attach] has read the engine's routes.
-var ErrDocsNotAttached = errors.New("httpmod: docs are not attached to an engine yet")
+var ErrDocsNotAttached = errors.New("docsmod: docs are not attached to an engine yet")
 
 // NewDocs returns the docs of an app. The routes served are decided here:
 // openapi.json when SET_OPEN_API and not [settingsmod.Settings.DocsGated];
 // Swagger UI and ReDoc when the document is served and SET_DOCS or
-// SET_REDOC say so (as in FastAPI, the UIs need the document). A nil log
-// means no logging.
-func NewDocs(s *settingsmod.Settings, cfg DocsConfig, log *zap.Logger) *Docs {
+// SET_REDOC say so (as in FastAPI, the UIs need the document). table holds
+// the declared routes (nil: none). A nil log means no logging.
+func NewDocs(s *settingsmod.Settings, cfg DocsConfig, table *httpmod.RouteTable, log *zap.Logger) *Docs {
 	if log == nil {
 		log = zap.NewNop()
 	}
@@ -151,6 +157,7 @@ func NewDocs(s *settingsmod.Settings, cfg DocsConfig, log *zap.Logger) *Docs {
 		redoc:   on && s.SetRedoc,
 		cfg:     cfg,
 		log:     log,
+		table:   table,
 	}
 	if cfg.Customize != nil {
 		d.customizers = append(d.customizers, cfg.Customize)
@@ -170,28 +177,13 @@ func (d *Docs) Describe(method, fullPath string, op openapi.Operation) {
 	d.body = nil
 }
 
-// DescribeIn attaches op to the route method relPath of router r (a
-// *gin.RouterGroup or the engine), as registered in a [Routes.Register]:
-//
-//	func (h *ItemRoutes) Register(r gin.IRouter) {
-//		r.POST("/items/", h.auth.RequireWriter(), h.Create)
-//		h.docs.DescribeIn(r, "POST", "/items/", openapi.Operation{Role: "writer", Body: ItemCreate{}})
-//	}
-func (d *Docs) DescribeIn(r gin.IRouter, method, relPath string, op openapi.Operation) {
-	base := "/"
-	if g, ok := r.(interface{ BasePath() string }); ok {
-		base = g.BasePath()
-	}
-	d.Describe(method, joinRoutePath(base, relPath), op)
-}
-
 // Attach reads the routes of e (call it once every route is mounted) and,
 // when the document is served, builds it: an error of a customizer, or an
 // invalid custom document, is returned. The docs routes themselves are not
 // part of the document.
 func (d *Docs) Attach(e *gin.Engine) error {
 	if doc := d.cfg.Document; doc != nil && !validDocument(doc) {
-		return errors.New("httpmod: the custom OpenAPI document is not a JSON object with an \"openapi\" field")
+		return errors.New("docsmod: the custom OpenAPI document is not a JSON object with an \"openapi\" field")
 	}
 	d.mu.Lock()
 	d.engine, d.body = e, nil
@@ -216,21 +208,93 @@ func (d *Docs) generate() (*openapi.Document, error) {
 	if d.engine == nil {
 		return nil, ErrDocsNotAttached
 	}
-	routes := docRoutes(d.engine, d.prefix)
-	kit, kitTags := kitDescriptions(d.prefix, routes)
-	g := openapi.Generator{Info: d.cfg.Info, Servers: d.cfg.Servers, Tags: d.cfg.Tags}
-	doc, unmatched := g.Generate(routes, append(kit, d.descs...))
-	doc.Tags = kitTagsLast(doc.Tags, d.cfg.Tags, kitTags)
-	for _, u := range unmatched {
-		d.log.Warn("openapi: a description matches no registered route",
-			zap.String("method", u.Method), zap.String("path", u.Path))
+	routes, descs, err := d.routes()
+	if err != nil {
+		return nil, err
 	}
+	g := openapi.Generator{Info: d.cfg.Info, Servers: d.cfg.Servers, Tags: d.cfg.Tags}
+	if d.table != nil {
+		g.Limits = d.table.Limit
+	}
+	doc, _ := g.Generate(routes, descs)
+	doc.Tags = kitTagsLast(doc.Tags, d.cfg.Tags, kitTags())
 	for _, fn := range d.customizers {
 		if err := fn(doc); err != nil {
-			return nil, fmt.Errorf("httpmod: customizing the OpenAPI document: %w", err)
+			return nil, fmt.Errorf("docsmod: customizing the OpenAPI document: %w", err)
 		}
 	}
 	return doc, nil
+}
+
+// routeKey is a method and a path in OpenAPI syntax.
+type routeKey struct{ method, path string }
+
+// routes lists the engine's routes for the document (the HEAD twins of GET
+// routes and the docs routes themselves left out) with their descriptions:
+// the declared routes' operations and the [Describe]s of the others. A
+// description of a declared route, or of no route, is an error.
+func (d *Docs) routes() ([]openapi.Route, []openapi.Description, error) {
+	declared := map[routeKey]bool{}
+	twins := map[string]bool{}
+	var descs []openapi.Description
+	if d.table != nil {
+		for _, r := range d.table.Routes() {
+			if r.HEADOf {
+				twins[r.Path] = true
+				continue
+			}
+			declared[routeKey{r.Method, toOpenAPIPath(r.Path)}] = true
+			descs = append(descs, openapi.Description{Method: r.Method, Path: r.Path, Operation: r.Operation})
+		}
+	}
+	var routes []openapi.Route
+	raw := map[routeKey]bool{}
+	for _, r := range d.engine.Routes() {
+		if d.ownRoute(r.Path) || (r.Method == "HEAD" && twins[r.Path]) {
+			continue
+		}
+		if k := (routeKey{r.Method, toOpenAPIPath(r.Path)}); !declared[k] {
+			raw[k] = true
+		}
+		routes = append(routes, openapi.Route{Method: r.Method, Path: r.Path})
+	}
+	var errs []string
+	for _, desc := range d.descs {
+		k := routeKey{strings.ToUpper(desc.Method), toOpenAPIPath(desc.Path)}
+		switch {
+		case raw[k]:
+			descs = append(descs, desc)
+		case declared[k]:
+			errs = append(errs, fmt.Sprintf("%s %s is declared with httpmod.Route or httpmod.Handle: its documentation belongs in the declaration", k.method, desc.Path))
+		default:
+			errs = append(errs, fmt.Sprintf("%s %s matches no route", k.method, desc.Path))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.New("docsmod: OpenAPI description: " + strings.Join(errs, "; "))
+	}
+	return routes, descs, nil
+}
+
+// ownRoute reports whether path is one of the docs routes.
+func (d *Docs) ownRoute(path string) bool {
+	for _, p := range []string{OpenAPIPath, SwaggerUIPath, RedocPath, DocsAssetsPath + "/*file"} {
+		if path == joinRoutePath(d.prefix, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// toOpenAPIPath converts gin's :name and *name segments to {name}.
+func toOpenAPIPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if len(s) > 1 && (s[0] == ':' || s[0] == '*') {
+			segs[i] = "{" + s[1:] + "}"
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // JSON returns the served document: the custom one if set, else the
@@ -252,45 +316,28 @@ func (d *Docs) JSON() ([]byte, error) {
 	}
 	body, err := json.Marshal(doc)
 	if err != nil {
-		return nil, fmt.Errorf("httpmod: encoding the OpenAPI document: %w", err)
+		return nil, fmt.Errorf("docsmod: encoding the OpenAPI document: %w", err)
 	}
 	d.body = body
 	d.routeCount = len(d.engine.Routes())
 	return body, nil
 }
 
-// docRoutes lists the routes of e for the document: all but the docs routes
-// themselves.
-func docRoutes(e *gin.Engine, prefix string) []openapi.Route {
-	own := map[string]bool{}
-	for _, p := range []string{OpenAPIPath, SwaggerUIPath, RedocPath, DocsAssetsPath + "/*file"} {
-		own[joinRoutePath(prefix, p)] = true
-	}
-	var routes []openapi.Route
-	for _, r := range e.Routes() {
-		if !own[r.Path] {
-			routes = append(routes, openapi.Route{Method: r.Method, Path: r.Path})
-		}
-	}
-	return routes
-}
-
-// kitTagsLast moves the kit's tags (health, metrics) after the service's
-// own, with their descriptions, unless the service declared them itself.
+// kitTagsLast moves the kit's tags that operations use (health, metrics)
+// after the service's own, with their descriptions, unless the service
+// declared them itself.
 func kitTagsLast(tags, declared, kit []openapi.Tag) []openapi.Tag {
 	out := make([]openapi.Tag, 0, len(tags))
+	var moved []openapi.Tag
 	for _, t := range tags {
-		if containsTag(kit, t.Name) && !containsTag(declared, t.Name) {
+		i := slices.IndexFunc(kit, func(k openapi.Tag) bool { return k.Name == t.Name })
+		if i >= 0 && !containsTag(declared, t.Name) {
+			moved = append(moved, kit[i])
 			continue
 		}
 		out = append(out, t)
 	}
-	for _, t := range kit {
-		if !containsTag(out, t.Name) {
-			out = append(out, t)
-		}
-	}
-	return out
+	return append(out, moved...)
 }
 
 func validDocument(doc []byte) bool {
@@ -315,71 +362,14 @@ func joinRoutePath(base, rel string) string {
 	return p
 }
 
-// kitDescriptions describes the kit's own routes (health, metrics) that are
-// present, and returns their tags.
-func kitDescriptions(prefix string, routes []openapi.Route) ([]openapi.Description, []openapi.Tag) {
-	present := map[string]bool{}
-	for _, r := range routes {
-		present[r.Method+" "+r.Path] = true
+// kitTags are the tags of the kit's own routes, shown after the service's
+// own with their descriptions unless the service declares them itself.
+func kitTags() []openapi.Tag {
+	return []openapi.Tag{
+		{Name: "health", Description: "Liveness, readiness and the health report of the service."},
+		{Name: "metrics", Description: "Operational metrics."},
+		{Name: "meta", Description: "What the service is and which contract it speaks."},
 	}
-	health := []openapi.Tag{{Name: "health", Description: "Liveness, readiness and the health report of the service."}}
-	healthReport := openapi.Operation{
-		Summary: "Health report",
-		Description: "The aggregate status of the service's checks: `{\"status\": \"ok\"}`, `degraded` or `fail`. " +
-			"Before the service is ready it answers 503 `{\"status\":\"initializing\",\"ready\":false}`. " +
-			"Callers with the health detail credential (header `X-Internal-Token`) get every check's result. " +
-			"Also served without the trailing slash.",
-		Tags: []string{"health"},
-		Responses: map[int]openapi.Response{
-			200: {Description: "The service is healthy or degraded"},
-			503: {Description: "The service is initializing or draining, or a check failed"},
-		},
-	}
-	all := []struct {
-		path string
-		op   openapi.Operation
-		tags []openapi.Tag
-	}{
-		{joinRoutePath(prefix, "/health/"), healthReport, health},
-		// The alias without the slash serves the same answer: documented once.
-		{joinRoutePath(prefix, "/health"), openapi.Operation{Hidden: present["GET "+joinRoutePath(prefix, "/health/")]}.Merge(healthReport), health},
-		{joinRoutePath(prefix, "/health/live"), openapi.Operation{
-			Summary: "Liveness probe", Tags: []string{"health"},
-			Description: "200 while the process serves requests; never checks dependencies.",
-			Responses:   map[int]openapi.Response{200: {Description: "The process is alive"}},
-		}, health},
-		{joinRoutePath(prefix, "/health/ready"), openapi.Operation{
-			Summary: "Readiness probe", Tags: []string{"health"},
-			Description: "503 until the service is ready and while it drains; otherwise like the health report.",
-			Responses: map[int]openapi.Response{
-				200: {Description: "The service is ready"},
-				503: {Description: "Not ready: initializing, draining, or a check failed"},
-			},
-		}, health},
-		{"/metrics", openapi.Operation{
-			Summary: "Prometheus metrics", Tags: []string{"metrics"},
-			Description: "Prometheus text exposition format. When METRICS_SCRAPE_CREDENTIAL is set, " +
-				"the scraper sends `Authorization: Bearer <credential>`.",
-			Responses: map[int]openapi.Response{
-				200: {Description: "The metrics"},
-				401: {Description: "Missing or wrong scrape credential", Body: openapi.ErrorBody()},
-			},
-		}, []openapi.Tag{{Name: "metrics", Description: "Operational metrics."}}},
-	}
-	var descs []openapi.Description
-	var tags []openapi.Tag
-	for _, k := range all {
-		if !present["GET "+k.path] {
-			continue
-		}
-		descs = append(descs, openapi.Description{Method: "GET", Path: k.path, Operation: k.op})
-		for _, t := range k.tags {
-			if !containsTag(tags, t.Name) {
-				tags = append(tags, t)
-			}
-		}
-	}
-	return descs, tags
 }
 
 func containsTag(tags []openapi.Tag, name string) bool {
@@ -390,8 +380,3 @@ func containsTag(tags []openapi.Tag, name string) bool {
 	}
 	return false
 }
-
-// OpenAPISchema makes ErrorBody the generator's shared HTTPError component
-// ({"detail": "<message>"}), so that a Response{Body: httpmod.ErrorBody{}}
-// and the 401/403 of guarded routes use one schema.
-func (ErrorBody) OpenAPISchema() *openapi.Schema { return openapi.ErrorBody() }

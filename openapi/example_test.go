@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/m8fx/kit/httpmod/openapi"
+	"github.com/m8fx/kit/openapi"
 )
 
 type Item struct {

@@ -1,9 +1,9 @@
-package httpmod
+package docsmod
 
 import (
 	"testing"
 
-	"github.com/m8fx/kit/httpmod/openapi"
+	"github.com/m8fx/kit/openapi"
 )
 
 func TestAcceptsGzip(t *testing.T) {

@@ -1,6 +1,12 @@
 package openapi
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Version is the OpenAPI version of the documents this package writes.
 const Version = "3.1.0"
@@ -10,14 +16,16 @@ const Version = "3.1.0"
 const BearerSchemeName = "bearerAuth"
 
 // ErrorSchemaName is the component schema of the kit's error body
-// {"detail": "<message>"} (DESIGN.md §4), used by the 401/403 responses the
-// generator adds to guarded operations.
+// {"detail": "<message>"}.
 const ErrorSchemaName = "HTTPError"
 
-// RoleExtension is the operation extension naming the minimum role of a
-// guarded operation ("superadmin" for superuser-only operations), for tools
-// that read the document.
-const RoleExtension = "x-m8fx-required-role"
+// ValidationErrorSchemaName is the component schema of the kit's 422 body
+// {"detail": [{"type", "loc", "msg", "ctx"}, ...]} (FastAPI's name), and
+// ValidationProblemSchemaName the schema of one problem.
+const (
+	ValidationErrorSchemaName   = "HTTPValidationError"
+	ValidationProblemSchemaName = "ValidationError"
+)
 
 // Document is an OpenAPI 3.1 document (the subset this package writes; every
 // field is the spec's own). Marshal it with encoding/json.
@@ -112,8 +120,51 @@ type OperationObject struct {
 	Responses   map[string]ResponseObject `json:"responses"`
 	Deprecated  bool                      `json:"deprecated,omitempty"`
 	Security    []SecurityReq             `json:"security,omitempty"`
-	// RequiredRole is written as the x-m8fx-required-role extension.
-	RequiredRole string `json:"x-m8fx-required-role,omitempty"`
+	// Public writes `"security": []` when Security is empty: the operation
+	// needs no credentials even if the document sets a default.
+	Public bool `json:"-"`
+	// Extensions are written as members of the operation (keys start with
+	// "x-").
+	Extensions map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the operation with its explicit empty security and its
+// extensions.
+func (o OperationObject) MarshalJSON() ([]byte, error) {
+	type plain OperationObject
+	b, err := json.Marshal(plain(o))
+	if err != nil {
+		return nil, err
+	}
+	if (!o.Public || len(o.Security) > 0) && len(o.Extensions) == 0 {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	buf.Write(b[:len(b)-1])
+	if o.Public && len(o.Security) == 0 {
+		buf.WriteString(`,"security":[]`)
+	}
+	keys := make([]string, 0, len(o.Extensions))
+	for k := range o.Extensions {
+		if !strings.HasPrefix(k, "x-") {
+			return nil, fmt.Errorf("openapi: extension %q does not start with \"x-\"", k)
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.Extensions[k])
+		if err != nil {
+			return nil, fmt.Errorf("openapi: extension %s: %w", k, err)
+		}
+		buf.WriteByte(',')
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // Parameter is a parameter object (in: path, query or header).
@@ -135,8 +186,16 @@ type RequestBody struct {
 
 // ResponseObject is a response object.
 type ResponseObject struct {
-	Description string               `json:"description"`
-	Content     map[string]MediaType `json:"content,omitempty"`
+	Description string                  `json:"description"`
+	Headers     map[string]HeaderObject `json:"headers,omitempty"`
+	Content     map[string]MediaType    `json:"content,omitempty"`
+}
+
+// HeaderObject is a header object of a response.
+type HeaderObject struct {
+	Description string  `json:"description,omitempty"`
+	Required    bool    `json:"required,omitempty"`
+	Schema      *Schema `json:"schema"`
 }
 
 // MediaType is a media type object.
@@ -155,7 +214,10 @@ type SecurityScheme struct {
 	Type         string `json:"type"`
 	Scheme       string `json:"scheme,omitempty"`
 	BearerFormat string `json:"bearerFormat,omitempty"`
-	Description  string `json:"description,omitempty"`
+	// In and Name locate an apiKey scheme's credential (e.g. header X-API-Key).
+	In          string `json:"in,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // Types is the JSON Schema "type" keyword: written as a string when it has
@@ -210,6 +272,7 @@ type Schema struct {
 	Maximum              *float64           `json:"maximum,omitempty"`
 	ExclusiveMinimum     *float64           `json:"exclusiveMinimum,omitempty"`
 	ExclusiveMaximum     *float64           `json:"exclusiveMaximum,omitempty"`
+	Const                any                `json:"const,omitempty"`
 	MinItems             *int               `json:"minItems,omitempty"`
 	MaxItems             *int               `json:"maxItems,omitempty"`
 	ContentEncoding      string             `json:"contentEncoding,omitempty"`

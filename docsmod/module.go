@@ -1,4 +1,4 @@
-package httpmod
+package docsmod
 
 import (
 	"errors"
@@ -7,11 +7,12 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
-	"github.com/m8fx/kit/httpmod/openapi"
+	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/settingsmod"
 )
 
-// DocsModule serves the API documentation (m8fx.Module includes it):
+// Module serves the API documentation (m8fx.Module includes it):
 //
 //	{API_PREFIX}/openapi.json   the OpenAPI 3.1 document          SET_OPEN_API
 //	{API_PREFIX}/docs           Swagger UI                        SET_DOCS
@@ -27,13 +28,14 @@ import (
 // It provides [DocsConfig] (from [NewDocsConfig]; fx.Decorate it at the
 // root) and [*Docs], and collects [Describe], [DescribeRoot],
 // [OpenAPIDocument] and [CustomizeOpenAPI] options. Once the engine is built
-// the document is generated from its routes; a customizer error or an
-// invalid custom document fails start-up.
-var DocsModule = fx.Module("docs",
+// the document is generated from its route table; a customizer error, a
+// description that matches no route, or an invalid custom document fails
+// start-up with one line.
+var Module = fx.Module("docs",
 	fx.Provide(
 		NewDocsConfig,
 		newModuleDocs,
-		AsRoutes(func(d *Docs) *Docs { return d }),
+		httpmod.AsRoutes(func(d *Docs) *Docs { return d }),
 	),
 	fx.Invoke(func(d *Docs, e *gin.Engine) error { return d.Attach(e) }),
 )
@@ -43,6 +45,7 @@ type docsParams struct {
 
 	Settings *settingsmod.Settings
 	Config   DocsConfig
+	Table    *httpmod.RouteTable
 	Logger   *zap.Logger
 	Options  []docsOption `group:"m8fx.httpmod.docs_options"`
 }
@@ -55,7 +58,7 @@ func newModuleDocs(p docsParams) (*Docs, error) {
 		switch {
 		case o.document != nil:
 			if cfg.Document != nil {
-				return nil, errors.New("httpmod: more than one custom OpenAPI document (httpmod.OpenAPIDocument)")
+				return nil, errors.New("docsmod: more than one custom OpenAPI document (docsmod.OpenAPIDocument)")
 			}
 			cfg.Document = o.document
 		case o.customize != nil:
@@ -64,7 +67,7 @@ func newModuleDocs(p docsParams) (*Docs, error) {
 			descs = append(descs, o)
 		}
 	}
-	d := NewDocs(p.Settings, cfg, p.Logger)
+	d := NewDocs(p.Settings, cfg, p.Table, p.Logger)
 	d.customizers = append(d.customizers, customizers...)
 	for _, o := range descs {
 		path := o.desc.Path

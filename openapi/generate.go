@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -28,6 +29,9 @@ type Generator struct {
 	// Tags declares tags in display order with their descriptions; tags
 	// used by operations but not declared follow in order of first use.
 	Tags []Tag
+	// Limits resolves the runtime limits of max_of/min_of rules (see
+	// [Schemas.Limits]).
+	Limits func(name string) (int64, bool)
 }
 
 // Generate returns the document of routes, each enriched by the
@@ -58,7 +62,8 @@ func (g Generator) Generate(routes []Route, descs []Description) (*Document, []D
 		return cmp.Compare(methodRank(a.Method), methodRank(b.Method))
 	})
 
-	b := &builder{schemas: NewSchemas(), ids: map[string]int{}}
+	b := &builder{schemas: NewSchemas(), ids: map[string]int{}, schemes: map[string]SecurityScheme{}}
+	b.schemas.Limits = g.Limits
 	doc := &Document{OpenAPI: Version, Info: g.Info, Servers: g.Servers, Paths: map[string]PathItem{}}
 	if doc.Info.Title == "" {
 		doc.Info.Title = "API"
@@ -98,16 +103,16 @@ func (g Generator) Generate(routes []Route, descs []Description) (*Document, []D
 	}
 	// The kit's error body may be referenced from anywhere (a response, a
 	// SchemaProvider, a hand-written schema): define it when it is.
+	if refersTo(RefTo(ValidationErrorSchemaName).Ref, doc.Paths, b.schemas.Components()) {
+		b.validationErrorSchema()
+	}
 	if refersTo(RefTo(ErrorSchemaName).Ref, doc.Paths, b.schemas.Components()) {
 		b.errorSchema()
 	}
-	if comps := b.schemas.Components(); len(comps) > 0 || b.guarded {
+	if comps := b.schemas.Components(); len(comps) > 0 || len(b.schemes) > 0 {
 		doc.Components = &Components{Schemas: comps}
-		if b.guarded {
-			doc.Components.SecuritySchemes = map[string]SecurityScheme{BearerSchemeName: {
-				Type: "http", Scheme: "bearer", BearerFormat: "JWT",
-				Description: "An access token: `Authorization: Bearer <JWT>`.",
-			}}
+		if len(b.schemes) > 0 {
+			doc.Components.SecuritySchemes = b.schemes
 		}
 	}
 
@@ -124,7 +129,7 @@ func (g Generator) Generate(routes []Route, descs []Description) (*Document, []D
 type builder struct {
 	schemas *Schemas
 	ids     map[string]int
-	guarded bool
+	schemes map[string]SecurityScheme
 }
 
 func (b *builder) operation(method, path string, op Operation) *OperationObject {
@@ -140,7 +145,24 @@ func (b *builder) operation(method, path string, op Operation) *OperationObject 
 		o.OperationID = b.operationID(method, path)
 	}
 
-	typed := b.schemas.parameters(op.PathParams, "path", "uri")
+	var typed, rest []Parameter
+	var body *Schema
+	bodyRequired := true
+	if op.Input != nil {
+		params, in, required := b.schemas.Input(op.Input)
+		for _, p := range params {
+			if p.In == "path" {
+				typed = append(typed, p)
+			} else {
+				rest = append(rest, p)
+			}
+		}
+		body, bodyRequired = in, required
+	} else {
+		typed = b.schemas.parameters(op.PathParams, "path", "uri")
+		rest = b.schemas.parameters(op.Query, "query", "form")
+		body = b.schemas.For(op.Body)
+	}
 	for _, name := range pathParams(path) {
 		p := Parameter{Name: name, In: "path", Required: true, Schema: &Schema{Type: Types{"string"}}}
 		if i := slices.IndexFunc(typed, func(t Parameter) bool { return t.Name == name }); i >= 0 {
@@ -148,13 +170,13 @@ func (b *builder) operation(method, path string, op Operation) *OperationObject 
 		}
 		o.Parameters = append(o.Parameters, p)
 	}
-	o.Parameters = append(o.Parameters, b.schemas.parameters(op.Query, "query", "form")...)
+	o.Parameters = append(o.Parameters, rest...)
 
-	if op.Body != nil {
+	if body != nil {
 		o.RequestBody = &RequestBody{
 			Description: op.BodyDescription,
-			Required:    true,
-			Content:     jsonContent(b.schemas.For(op.Body)),
+			Required:    bodyRequired,
+			Content:     jsonContent(body),
 		}
 	}
 
@@ -165,32 +187,13 @@ func (b *builder) operation(method, path string, op Operation) *OperationObject 
 		o.Responses["200"] = ResponseObject{Description: "Successful Response"}
 	}
 
-	if op.guarded() {
-		b.guarded = true
-		o.Security = []SecurityReq{{BearerSchemeName: {}}}
-		var rule string
-		switch {
-		case op.Superuser:
-			o.RequiredRole = "superadmin"
-			rule = "an active superuser (role `superadmin` and `is_superuser=true`)"
-		case op.Role != "":
-			o.RequiredRole = op.Role
-			rule = "an active user with role `" + op.Role + "` or higher"
-		default:
-			rule = "an active user"
-		}
-		auth := "**Authorization:** a bearer token (`Authorization: Bearer <JWT>`) of " + rule + "."
-		if o.Description != "" {
-			o.Description += "\n\n"
-		}
-		o.Description += auth
-		errRef := b.errorSchema()
-		if _, ok := o.Responses["401"]; !ok {
-			o.Responses["401"] = ResponseObject{Description: "Missing, invalid, expired or revoked token", Content: jsonContent(errRef)}
-		}
-		if _, ok := o.Responses["403"]; !ok {
-			o.Responses["403"] = ResponseObject{Description: "Inactive user, or the user doesn't have enough privileges", Content: jsonContent(errRef)}
-		}
+	o.Security = slices.Clone(op.Security)
+	o.Public = op.Public
+	for name, sch := range op.SecuritySchemes {
+		b.schemes[name] = sch
+	}
+	if len(op.Extensions) > 0 {
+		o.Extensions = maps.Clone(op.Extensions)
 	}
 	return o
 }
@@ -204,10 +207,54 @@ func (b *builder) response(status int, r Response) ResponseObject {
 		out.Description = "Response"
 	}
 	if r.Body != nil {
-		out.Content = jsonContent(b.schemas.For(r.Body))
+		mt := r.MediaType
+		if mt == "" {
+			mt = "application/json"
+		}
+		out.Content = map[string]MediaType{mt: {Schema: b.schemas.For(r.Body)}}
+	}
+	if len(r.Headers) > 0 {
+		out.Headers = make(map[string]HeaderObject, len(r.Headers))
+		for name, h := range r.Headers {
+			sch := h.Schema
+			if sch == nil {
+				sch = &Schema{Type: Types{"string"}}
+			}
+			out.Headers[name] = HeaderObject{Description: h.Description, Required: h.Required, Schema: sch}
+		}
 	}
 	return out
 }
+
+// validationErrorSchema registers the kit's 422 body and returns a
+// reference to it.
+func (b *builder) validationErrorSchema() *Schema {
+	b.schemas.Add(ValidationProblemSchemaName, &Schema{
+		Type:        Types{"object"},
+		Description: "One problem of the request: its kind, where it is, and a message.",
+		Properties: map[string]*Schema{
+			"type": {Type: Types{"string"}, Description: "The kind of problem (pydantic's vocabulary: missing, string_too_long, int_parsing, ...)."},
+			"loc": {
+				Type:        Types{"array"},
+				Description: "Where: body, query, path or header, then the field name and array indices.",
+				Items:       &Schema{AnyOf: []*Schema{{Type: Types{"string"}}, {Type: Types{"integer"}}}},
+			},
+			"msg": {Type: Types{"string"}, Description: "A message for humans."},
+			"ctx": {Type: Types{"object"}, Description: "The limit that was not met, e.g. {\"max_length\": 255}."},
+		},
+		Required: []string{"type", "loc", "msg"},
+	})
+	return b.schemas.Add(ValidationErrorSchemaName, &Schema{
+		Type:        Types{"object"},
+		Description: "Every problem of an invalid request, in one answer.",
+		Properties:  map[string]*Schema{"detail": {Type: Types{"array"}, Items: RefTo(ValidationProblemSchemaName)}},
+		Required:    []string{"detail"},
+	})
+}
+
+// ValidationErrorBody returns a reference to the kit's 422 schema for
+// [Response.Body]; the generator defines the components.
+func ValidationErrorBody() *Schema { return RefTo(ValidationErrorSchemaName) }
 
 // errorSchema registers the kit's error body and returns a reference to it.
 func (b *builder) errorSchema() *Schema {

@@ -1,4 +1,4 @@
-package httpmod_test
+package docsmod_test
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ import (
 
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/httpmod/openapi"
-	"github.com/m8fx/kit/httpmod/openapi/openapitest"
+	"github.com/m8fx/kit/openapi"
+	"github.com/m8fx/kit/openapi/openapitest"
 	"github.com/m8fx/kit/settingsmod"
 )
 
