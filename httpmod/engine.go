@@ -64,6 +64,9 @@ func NewEngine(p EngineParams) (*gin.Engine, error) {
 	e.NoRoute(notFound)
 	e.NoMethod(methodNotAllowed)
 
+	if p.Table == nil {
+		p.Table = NewRouteTable(RouteTableConfig{Logger: p.Logger})
+	}
 	api := NewRouter(e.Group(p.Settings.APIPrefix), p.Table)
 	for _, r := range p.Routes {
 		r.Register(api)

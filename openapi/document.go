@@ -184,6 +184,37 @@ type RequestBody struct {
 	Content     map[string]MediaType `json:"content"`
 }
 
+// UnmarshalJSON reads the operation with its extensions and an explicit
+// empty security.
+func (o *OperationObject) UnmarshalJSON(b []byte) error {
+	type plain OperationObject
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	*o = OperationObject(p)
+	for k, raw := range members {
+		switch {
+		case k == "security":
+			o.Public = len(o.Security) == 0
+		case strings.HasPrefix(k, "x-"):
+			var v any
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("openapi: extension %s: %w", k, err)
+			}
+			if o.Extensions == nil {
+				o.Extensions = map[string]any{}
+			}
+			o.Extensions[k] = v
+		}
+	}
+	return nil
+}
+
 // ResponseObject is a response object.
 type ResponseObject struct {
 	Description string                  `json:"description"`

@@ -63,7 +63,7 @@ type Deleted struct {
 type ListItems struct {
 	Limit  int     `query:"limit" default:"20" validate:"min=1,max=100" doc:"Page size, 1 to 100."`
 	Offset int     `query:"offset" default:"0" validate:"min=0" doc:"Items to skip."`
-	Q      *string `query:"q" validate:"omitnil,max=100" doc:"Only items whose name contains this text (case-sensitive)."`
+	Q      *string `query:"q" validate:"omitnil,max=100" doc:"Only items whose name contains this text (ASCII letters match in either case)."`
 }
 
 // ItemRef names one item: the input of the single-item routes.

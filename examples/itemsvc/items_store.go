@@ -29,7 +29,8 @@ func NewItemStore(db *dbmod.DB) *ItemStore {
 }
 
 // List returns one page of items, newest first, and how many items match;
-// a non-empty q keeps the items whose name contains it.
+// a non-empty q keeps the items whose name contains it, ignoring the case
+// of ASCII letters (the same on every engine).
 func (s *ItemStore) List(ctx context.Context, limit, offset int, q string) ([]Item, int, error) {
 	items := []Item{}
 	filter := func(sq *bun.SelectQuery) *bun.SelectQuery {
@@ -38,7 +39,7 @@ func (s *ItemStore) List(ctx context.Context, limit, offset int, q string) ([]It
 		}
 		// The text is matched literally: LIKE's wildcards are escaped.
 		esc := strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(q)
-		return sq.Where("item.name LIKE ? ESCAPE '!'", "%"+esc+"%")
+		return sq.Where("LOWER(item.name) LIKE LOWER(?) ESCAPE '!'", "%"+esc+"%")
 	}
 	err := filter(s.db.Bun().NewSelect().Model(&items).ModelTableExpr("? AS item", s.table)).
 		OrderExpr("item.created_at DESC, item.id DESC").Limit(int64(limit)).Offset(int64(offset)).Scan(ctx)

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,8 @@ import (
 
 	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/fxtest_helpers"
+	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/openapi"
 )
 
 // TestItemsAuthorization: every route for every kind of caller, through the
@@ -85,7 +90,7 @@ func TestItemsCRUD(t *testing.T) {
 			t.Fatalf("create: %d %s", rec.Code, rec.Body)
 		}
 		lamp := decode[Item](t, rec)
-		if lamp.ID == 0 || lamp.Name != "Lamp" || lamp.Description != "A desk lamp, 40 W ☀" || lamp.OwnerID != owner {
+		if lamp.ID == 0 || lamp.Name != "  Lamp  " || lamp.Description != "A desk lamp, 40 W ☀" || lamp.OwnerID != owner {
 			t.Fatalf("created %+v", lamp)
 		}
 		if lamp.CreatedAt.Before(before) || !lamp.CreatedAt.Equal(lamp.UpdatedAt) || !strings.Contains(rec.Body.String(), `Z","updated_at"`) {
@@ -159,35 +164,43 @@ func TestItemsPaging(t *testing.T) {
 	})
 }
 
-// TestItemsValidation: invalid input answers 422 naming the field, on SQLite
-// (validation happens before the database).
+// TestItemsValidation: invalid input answers 422 with FastAPI's body
+// (type, loc, msg) and stores nothing, on SQLite (validation happens before
+// the database); other refusals of a body are 413 and 415.
 func TestItemsValidation(t *testing.T) {
 	app := newItemsApp(t, fxtest_helpers.WithSQLite())
 	writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
 	tests := []struct {
 		name, method, path string
 		body               any
-		loc                string
-		msg                string
+		want               string // type@loc of every problem
 	}{
-		{"no name", "POST", "/api/items/", map[string]string{"description": "x"}, "body.name", "field required"},
-		{"blank name", "POST", "/api/items/", map[string]string{"name": "   "}, "body.name", "must not be empty"},
-		{"long name", "POST", "/api/items/", map[string]string{"name": strings.Repeat("é", 256)}, "body.name", "at most 255 characters"},
-		{"name not a string", "POST", "/api/items/", `{"name": 42}`, "body.name", "must be a string"},
-		{"long description", "POST", "/api/items/", map[string]string{"name": "n", "description": strings.Repeat("x", 2001)}, "body.description", "at most 2000"},
-		{"description not a string", "POST", "/api/items/", `{"name": "n", "description": true}`, "body.description", "must be a string"},
-		{"NUL in name", "POST", "/api/items/", `{"name": "a\u0000b"}`, "body.name", "control characters"},
-		{"escape in name", "POST", "/api/items/", `{"name": "a\u001bb"}`, "body.name", "control characters"},
-		{"NUL in description", "POST", "/api/items/", `{"name": "n", "description": "x\u0000"}`, "body.description", "control characters"},
-		{"invalid JSON", "POST", "/api/items/", `{"name": `, "body", "invalid JSON"},
-		{"not an object", "POST", "/api/items/", `["name"]`, "body", "JSON object"},
-		{"empty body", "POST", "/api/items/", "", "body", "field required"},
-		{"limit 0", "GET", "/api/items/?limit=0", nil, "query.limit", "from 1 to 100"},
-		{"limit 101", "GET", "/api/items/?limit=101", nil, "query.limit", "from 1 to 100"},
-		{"limit text", "GET", "/api/items/?limit=ten", nil, "query.limit", "integer"},
-		{"negative offset", "GET", "/api/items/?offset=-1", nil, "query.offset", "at least 0"},
-		{"id text", "GET", "/api/items/abc", nil, "path.id", "positive integer"},
-		{"id zero", "DELETE", "/api/items/0", nil, "path.id", "positive integer"},
+		{"no name", "POST", "/api/items/", map[string]string{"description": "x"}, "missing@body.name"},
+		{"blank name", "POST", "/api/items/", map[string]string{"name": "   "}, "string_pattern_mismatch@body.name"},
+		{"empty name", "POST", "/api/items/", map[string]string{"name": ""}, "string_pattern_mismatch@body.name"},
+		{"long name, counted in characters", "POST", "/api/items/", map[string]string{"name": strings.Repeat("é", 256)}, "string_too_long@body.name"},
+		{"255 spaces and 4 letters is long, not trimmed", "POST", "/api/items/", map[string]string{"name": strings.Repeat(" ", 255) + "abcd"}, "string_too_long@body.name"},
+		{"name not a string", "POST", "/api/items/", `{"name": 42}`, "string_type@body.name"},
+		{"long description", "POST", "/api/items/", map[string]string{"name": "n", "description": strings.Repeat("x", 2001)}, "string_too_long@body.description"},
+		{"description not a string", "POST", "/api/items/", `{"name": "n", "description": true}`, "string_type@body.description"},
+		{"NUL in name", "POST", "/api/items/", `{"name": "a\u0000b"}`, "string_pattern_mismatch@body.name"},
+		{"escape in name", "POST", "/api/items/", `{"name": "a\u001bb"}`, "string_pattern_mismatch@body.name"},
+		{"NUL in description", "POST", "/api/items/", `{"name": "n", "description": "x\u0000"}`, "string_pattern_mismatch@body.description"},
+		{"two problems at once", "POST", "/api/items/", map[string]string{"name": "", "description": strings.Repeat("x", 2001)}, "string_too_long@body.description string_pattern_mismatch@body.name"},
+		{"invalid JSON", "POST", "/api/items/", `{"name": `, "json_invalid@body.9"},
+		{"trailing data", "POST", "/api/items/", `{"name":"x"} junk`, "json_invalid@body.13"},
+		{"two objects", "POST", "/api/items/", `{"name":"x"}{"name":"y"}`, "json_invalid@body.12"},
+		{"duplicate keys", "POST", "/api/items/", `{"name":"x","name":"y"}`, "json_invalid@body.12"},
+		{"invalid UTF-8", "POST", "/api/items/", "{\"name\":\"a\xffb\"}", "json_invalid@body.10"},
+		{"not an object", "POST", "/api/items/", `["name"]`, "model_type@body"},
+		{"empty body", "POST", "/api/items/", "", "missing@body"},
+		{"limit 0", "GET", "/api/items/?limit=0", nil, "greater_than_equal@query.limit"},
+		{"limit 101", "GET", "/api/items/?limit=101", nil, "less_than_equal@query.limit"},
+		{"limit text", "GET", "/api/items/?limit=abc", nil, "int_parsing@query.limit"},
+		{"negative offset", "GET", "/api/items/?offset=-1", nil, "greater_than_equal@query.offset"},
+		{"long q", "GET", "/api/items/?q=" + strings.Repeat("a", 101), nil, "string_too_long@query.q"},
+		{"id text", "GET", "/api/items/abc", nil, "int_parsing@path.id"},
+		{"id zero", "DELETE", "/api/items/0", nil, "greater_than_equal@path.id"},
 	}
 	admin := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))
 	for _, tt := range tests {
@@ -200,16 +213,97 @@ func TestItemsValidation(t *testing.T) {
 			if rec.Code != http.StatusUnprocessableEntity {
 				t.Fatalf("%d %s, want 422", rec.Code, rec.Body)
 			}
-			body := decode[ValidationErrorBody](t, rec)
-			field := tt.loc[strings.LastIndex(tt.loc, ".")+1:]
-			if len(body.Errors) != 1 || strings.Join(body.Errors[0].Loc, ".") != tt.loc || !strings.Contains(body.Errors[0].Msg, tt.msg) ||
-				!strings.HasPrefix(body.Detail, field+": ") {
-				t.Fatalf("body %s, want %s: ...%s", rec.Body, tt.loc, tt.msg)
+			var got []string
+			for _, p := range decode[httpmod.ValidationError](t, rec).Detail {
+				loc := make([]string, len(p.Loc))
+				for i, l := range p.Loc {
+					loc[i] = fmt.Sprint(l)
+				}
+				if p.Msg == "" {
+					t.Errorf("problem without a message: %+v", p)
+				}
+				got = append(got, p.Type+"@"+strings.Join(loc, "."))
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Fatalf("problems %v, want %s (%s)", got, tt.want, rec.Body)
 			}
 		})
 	}
+	for _, tc := range []struct {
+		name, contentType, body string
+		want                    int
+	}{
+		{"text/plain", "text/plain", `{"name":"x"}`, http.StatusUnsupportedMediaType},
+		{"no content type", "", `{"name":"x"}`, http.StatusUnsupportedMediaType},
+		{"over 64 KiB", "application/json", `{"name":"x","description":"` + strings.Repeat("x", 70_000) + `"}`, http.StatusRequestEntityTooLarge},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/api/items/", strings.NewReader(tc.body))
+		if tc.contentType != "" {
+			req.Header.Set("Content-Type", tc.contentType)
+		}
+		req.Header.Set("Authorization", fxtest_helpers.Bearer(writer))
+		if rec := app.Do(req); rec.Code != tc.want || !strings.HasPrefix(rec.Body.String(), `{"detail":"`) {
+			t.Errorf("%s: %d %s, want %d", tc.name, rec.Code, rec.Body, tc.want)
+		}
+	}
 	if n := decode[ItemsPage](t, app.call("GET", "/api/items/", writer, nil)).Count; n != 0 {
 		t.Fatalf("%d items stored by invalid requests", n)
+	}
+}
+
+// TestItemsSearchAndPatch: ?q= matches a substring of the name literally,
+// and PATCH admits the owner or an admin.
+func TestItemsSearchAndPatch(t *testing.T) {
+	app := newItemsApp(t, fxtest_helpers.WithSQLite())
+	owner := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	other := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	admin := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))
+	lamp := app.mustCreate(t, owner, "Desk lamp")
+	app.mustCreate(t, owner, "100% wool")
+	app.mustCreate(t, owner, "Chair")
+	for q, want := range map[string]int{"lamp": 1, "LAMP": 1, "a": 2, "100%": 1, "%": 1, "_": 0, "zzz": 0} {
+		if got := decode[ItemsPage](t, app.call("GET", "/api/items/?q="+url.QueryEscape(q), owner, nil)); got.Count != want || len(got.Data) != want {
+			t.Errorf("q=%q: count %d (%d items), want %d", q, got.Count, len(got.Data), want)
+		}
+	}
+	path := fmt.Sprintf("/api/items/%d", lamp.ID)
+	if rec := app.call("PATCH", path, other, map[string]string{"name": "Mine now"}); rec.Code != http.StatusForbidden {
+		t.Fatalf("another writer patched: %d %s", rec.Code, rec.Body)
+	}
+	rec := app.call("PATCH", path, owner, map[string]string{"name": "Floor lamp"})
+	if got := decode[Item](t, rec); rec.Code != http.StatusOK || got.Name != "Floor lamp" || got.Description != lamp.Description {
+		t.Fatalf("owner patch: %d %s", rec.Code, rec.Body)
+	}
+	rec = app.call("PATCH", path, admin, map[string]string{"description": ""})
+	if got := decode[Item](t, rec); rec.Code != http.StatusOK || got.Name != "Floor lamp" || got.Description != "" {
+		t.Fatalf("admin patch: %d %s", rec.Code, rec.Body)
+	}
+	if rec := app.call("PATCH", "/api/items/999999", admin, map[string]string{"name": "x"}); rec.Code != http.StatusNotFound {
+		t.Fatalf("patch of a missing item: %d %s", rec.Code, rec.Body)
+	}
+	if rec := app.call("HEAD", path, owner, nil); rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Fatalf("HEAD: %d %q", rec.Code, rec.Body)
+	}
+}
+
+// TestItemsDescriptionLimitIsASetting: ITEMS_DESCRIPTION_MAX_LEN changes what
+// the server accepts and what the document says.
+func TestItemsDescriptionLimitIsASetting(t *testing.T) {
+	app := newItemsApp(t, fxtest_helpers.WithSQLite(), fxtest_helpers.WithSetting("ITEMS_DESCRIPTION_MAX_LEN", "10"))
+	writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	if rec := app.call("POST", "/api/items/", writer, map[string]string{"name": "n", "description": strings.Repeat("é", 10)}); rec.Code != 201 {
+		t.Fatalf("10 characters: %d %s", rec.Code, rec.Body)
+	}
+	if rec := app.call("POST", "/api/items/", writer, map[string]string{"name": "n", "description": strings.Repeat("x", 11)}); rec.Code != 422 ||
+		!strings.Contains(rec.Body.String(), `"ctx":{"max_length":10}`) {
+		t.Fatalf("11 characters: %d %s", rec.Code, rec.Body)
+	}
+	var doc openapi.Document
+	if err := json.Unmarshal(app.Get("/api/openapi.json").Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if ml := doc.Components.Schemas["ItemCreate"].Properties["description"].MaxLength; ml == nil || *ml != 10 {
+		t.Fatalf("documented maxLength %v, want 10", ml)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/openapi/openapitest"
@@ -63,12 +64,14 @@ func TestOpenAPIDocument(t *testing.T) {
 		{"GET", "/api/items/", ""},
 		{"POST", "/api/items/", "writer"},
 		{"GET", "/api/items/{id}", ""},
+		{"PATCH", "/api/items/{id}", "admin"},
 		{"DELETE", "/api/items/{id}", "admin"},
 		{"POST", "/api/items/purge", "superadmin"},
 	} {
 		o := op(tc.method, tc.path)
-		if o.Summary == "" || len(o.Security) != 1 || o.RequiredRole != tc.role || !strings.Contains(strings.Join(o.Tags, ","), "items") {
-			t.Errorf("%s %s: summary %q security %v role %q tags %v", tc.method, tc.path, o.Summary, o.Security, o.RequiredRole, o.Tags)
+		role, _ := o.Extensions[authmod.ExtensionRequiredRole].(string)
+		if o.Summary == "" || len(o.Security) != 1 || role != tc.role || !strings.Contains(strings.Join(o.Tags, ","), "items") {
+			t.Errorf("%s %s: summary %q security %v role %q tags %v", tc.method, tc.path, o.Summary, o.Security, role, o.Tags)
 		}
 		if _, ok := o.Responses["403"]; !ok {
 			t.Errorf("%s %s: no 403", tc.method, tc.path)
@@ -89,7 +92,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	for _, p := range op("GET", "/api/items/").Parameters {
 		query = append(query, p.In+":"+p.Name)
 	}
-	if strings.Join(query, ",") != "query:limit,query:offset" {
+	if strings.Join(query, ",") != "query:limit,query:offset,query:q" {
 		t.Errorf("list query %v", query)
 	}
 	item, itemCreate := doc.Components.Schemas["Item"], doc.Components.Schemas["ItemCreate"]

@@ -1,0 +1,350 @@
+package httpmod_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/m8fx/kit/httpmod"
+)
+
+type noteBody struct {
+	Text  string   `json:"text" validate:"max_of=note_max" pattern:"\\S"`
+	Tags  []string `json:"tags,omitempty" validate:"max=3,dive,min=1,max=10"`
+	Level int      `json:"level" default:"1" validate:"min=1,max=5"`
+	Kind  string   `json:"kind,omitempty" default:"memo" validate:"oneof=memo todo"`
+}
+
+type createNote struct {
+	Tenant string `header:"X-Tenant" default:"main" validate:"max=8"`
+	Dry    bool   `query:"dry" default:"false"`
+	Body   noteBody
+}
+
+type noteRef struct {
+	ID    int64      `path:"id" validate:"min=1"`
+	Owner *uuid.UUID `query:"owner"`
+	Limit int        `query:"limit" default:"20" validate:"min=1,max=100"`
+}
+
+type note struct {
+	ID     int64    `json:"id"`
+	Text   string   `json:"text"`
+	Tags   []string `json:"tags"`
+	Level  int      `json:"level"`
+	Kind   string   `json:"kind"`
+	Tenant string   `json:"tenant"`
+	Limit  int      `json:"limit,omitempty"`
+}
+
+// newNotes returns an engine with typed note routes and the logs.
+func newNotes(t *testing.T, opts ...httpmod.RouteOption) (http.Handler, *observer.ObservedLogs) {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	core, logs := observer.New(zapcore.DebugLevel)
+	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{Limits: map[string]int64{"note_max": 10}, Logger: zap.New(core), BodyLimit: 256})
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	r := httpmod.NewRouter(e.Group("/api"), table)
+	httpmod.Route(r, http.MethodPost, "/notes/", func(_ context.Context, in *createNote) (*note, error) {
+		return &note{ID: 1, Text: in.Body.Text, Tags: in.Body.Tags, Level: in.Body.Level, Kind: in.Body.Kind, Tenant: in.Tenant}, nil
+	}, append([]httpmod.RouteOption{httpmod.Status(http.StatusCreated)}, opts...)...)
+	httpmod.Route(r, http.MethodGet, "/notes/:id", func(_ context.Context, in *noteRef) (*note, error) {
+		switch in.ID {
+		case 404:
+			return nil, httpmod.Error(http.StatusNotFound, "Note not found")
+		case 500:
+			return nil, errors.New("database on fire")
+		}
+		return &note{ID: in.ID, Limit: in.Limit}, nil
+	}, httpmod.Responds(http.StatusNotFound, "No such note", nil))
+	httpmod.Route(r, http.MethodDelete, "/notes/:id", func(context.Context, *noteRef) (*httpmod.NoContent, error) {
+		return nil, nil
+	}, httpmod.Status(http.StatusNoContent))
+	if err := table.Err(); err != nil {
+		t.Fatalf("declarations: %v", err)
+	}
+	return e, logs
+}
+
+func do(h http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body == "" {
+		req = httptest.NewRequest(method, target, nil)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// problems decodes a 422 body.
+func problems(t *testing.T, rec *httptest.ResponseRecorder) []httpmod.Problem {
+	t.Helper()
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422: %s", rec.Code, rec.Body)
+	}
+	var v httpmod.ValidationError
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("422 body %q: %v", rec.Body, err)
+	}
+	return v.Detail
+}
+
+func locString(loc []any) string {
+	parts := make([]string, len(loc))
+	for i, l := range loc {
+		b, _ := json.Marshal(l)
+		parts[i] = strings.Trim(string(b), `"`)
+	}
+	return strings.Join(parts, ".")
+}
+
+func TestRouteBindsAndValidatesTheBody(t *testing.T) {
+	h, _ := newNotes(t)
+	const js = "application/json"
+	tests := []struct {
+		name, ct, body string
+		want           []string // "type@loc"
+	}{
+		{"at the runtime limit, 10 characters", js, `{"text":"abcdefghij"}`, nil},
+		{"10 characters of two bytes", js, `{"text":"éééééééééé"}`, nil},
+		{"over the runtime limit", js, `{"text":"abcdefghijk"}`, []string{"string_too_long@body.text"}},
+		{"blank text fails the pattern (no trimming)", js, `{"text":"   "}`, []string{"string_pattern_mismatch@body.text"}},
+		{"missing field", js, `{}`, []string{"missing@body.text"}},
+		{"wrong types, every problem at once", js, `{"text":5,"level":"x","tags":{}}`, []string{"string_type@body.text", "list_type@body.tags", "int_type@body.level"}},
+		{"item rules", js, `{"text":"a","tags":["","abcdefghijk"]}`, []string{"string_too_short@body.tags.0", "string_too_long@body.tags.1"}},
+		{"too many items and a bound", js, `{"text":"a","tags":["a","b","c","d"],"level":9}`, []string{"too_long@body.tags", "less_than_equal@body.level"}},
+		{"enum", js, `{"text":"a","kind":"x"}`, []string{"enum@body.kind"}},
+		{"trailing data", js, `{"text":"a"} junk`, []string{"json_invalid@body.12"}},
+		{"two objects", js, `{"text":"a"}{"text":"b"}`, []string{"json_invalid@body.12"}},
+		{"duplicate keys", js, `{"text":"a","text":"b"}`, []string{"json_invalid@body.13"}},
+		{"invalid UTF-8", js, "{\"text\":\"a\xff\"}", []string{"json_invalid@body.10"}},
+		{"case-folded member", js, `{"Text":"a"}`, []string{"extra_forbidden@body.Text", "missing@body.text"}},
+		{"missing body", js, ``, []string{"missing@body"}},
+		{"header and body problems together", js, `{"text":""}`, []string{"string_pattern_mismatch@body.text"}},
+		{"charset parameter is fine", js + "; charset=utf-8", `{"text":"a"}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(h, http.MethodPost, "/api/notes/", tt.ct, tt.body)
+			if tt.want == nil {
+				if rec.Code != http.StatusCreated {
+					t.Fatalf("status %d, want 201: %s", rec.Code, rec.Body)
+				}
+				return
+			}
+			var got []string
+			for _, p := range problems(t, rec) {
+				got = append(got, p.Type+"@"+locString(p.Loc))
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("problems %v, want %v (%s)", got, tt.want, rec.Body)
+			}
+		})
+	}
+}
+
+func TestRouteAppliesDefaults(t *testing.T) {
+	h, _ := newNotes(t)
+	rec := do(h, http.MethodPost, "/api/notes/", "application/json", `{"text":"a"}`)
+	var n note
+	if err := json.Unmarshal(rec.Body.Bytes(), &n); err != nil || rec.Code != http.StatusCreated {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if n.Level != 1 || n.Kind != "memo" || n.Tenant != "main" {
+		t.Fatalf("defaults not applied: %+v", n)
+	}
+}
+
+func TestRouteRefusesOtherMediaAndLargeBodies(t *testing.T) {
+	h, _ := newNotes(t)
+	tests := []struct {
+		name, ct, body string
+		status         int
+		detail         string
+	}{
+		{"text/plain", "text/plain", `{"text":"a"}`, http.StatusUnsupportedMediaType, "Unsupported media type: the request body must be application/json"},
+		{"no content type", "", `{"text":"a"}`, http.StatusUnsupportedMediaType, "Unsupported media type: the request body must be application/json"},
+		{"another charset", "application/json; charset=latin1", `{"text":"a"}`, http.StatusUnsupportedMediaType, "Unsupported media type: the request body must be application/json"},
+		{"over the body limit", "application/json", `{"text":"` + strings.Repeat("a", 300) + `"}`, http.StatusRequestEntityTooLarge, "Request body too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(h, http.MethodPost, "/api/notes/", tt.ct, tt.body)
+			if rec.Code != tt.status || rec.Body.String() != `{"detail":"`+tt.detail+`"}` {
+				t.Fatalf("%d %s, want %d %q", rec.Code, rec.Body, tt.status, tt.detail)
+			}
+		})
+	}
+}
+
+func TestRouteRejectUnknownFields(t *testing.T) {
+	h, _ := newNotes(t, httpmod.RejectUnknownFields())
+	got := problems(t, do(h, http.MethodPost, "/api/notes/", "application/json", `{"text":"a","extra":1}`))
+	if len(got) != 1 || got[0].Type != "extra_forbidden" || locString(got[0].Loc) != "body.extra" {
+		t.Fatalf("problems %+v", got)
+	}
+	h, _ = newNotes(t)
+	if rec := do(h, http.MethodPost, "/api/notes/", "application/json", `{"text":"a","extra":1}`); rec.Code != http.StatusCreated {
+		t.Fatalf("unknown fields are ignored by default: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestRouteParameters(t *testing.T) {
+	h, _ := newNotes(t)
+	tests := []struct {
+		name, target string
+		want         []string
+	}{
+		{"valid", "/api/notes/7?limit=100", nil},
+		{"path not an integer", "/api/notes/abc", []string{"int_parsing@path.id"}},
+		{"path below the bound", "/api/notes/0", []string{"greater_than_equal@path.id"}},
+		{"query not an integer, never a strconv message", "/api/notes/7?limit=abc", []string{"int_parsing@query.limit"}},
+		{"query above the bound", "/api/notes/7?limit=101", []string{"less_than_equal@query.limit"}},
+		{"a uuid that does not parse", "/api/notes/7?owner=nope", []string{"uuid_parsing@query.owner"}},
+		{"two values of a single parameter", "/api/notes/7?limit=1&limit=2", []string{"value_error@query.limit"}},
+		{"every problem at once", "/api/notes/0?limit=abc&owner=x", []string{"int_parsing@query.limit", "uuid_parsing@query.owner", "greater_than_equal@path.id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(h, http.MethodGet, tt.target, "", "")
+			if tt.want == nil {
+				if rec.Code != http.StatusOK {
+					t.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+				return
+			}
+			var got []string
+			for _, p := range problems(t, rec) {
+				got = append(got, p.Type+"@"+locString(p.Loc))
+				if strings.Contains(p.Msg, "strconv") || strings.Contains(p.Msg, "abc") {
+					t.Errorf("message leaks the parser or the input: %q", p.Msg)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("problems %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRouteErrorsAndStatuses(t *testing.T) {
+	h, logs := newNotes(t)
+	if rec := do(h, http.MethodGet, "/api/notes/404", "", ""); rec.Code != http.StatusNotFound || rec.Body.String() != `{"detail":"Note not found"}` {
+		t.Fatalf("404: %d %s", rec.Code, rec.Body)
+	}
+	if logs.Len() != 0 {
+		t.Fatalf("a 404 was logged: %v", logs.All())
+	}
+	rec := do(h, http.MethodGet, "/api/notes/500", "", "")
+	if rec.Code != http.StatusInternalServerError || rec.Body.String() != `{"detail":"Internal Server Error"}` {
+		t.Fatalf("500: %d %s", rec.Code, rec.Body)
+	}
+	errs := logs.FilterLevelExact(zapcore.ErrorLevel).All()
+	if len(errs) != 1 || !strings.Contains(errs[0].ContextMap()["error"].(string), "database on fire") {
+		t.Fatalf("want one ERROR line with the cause, got %v", logs.All())
+	}
+	if rec := do(h, http.MethodDelete, "/api/notes/3", "", ""); rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
+		t.Fatalf("204: %d %q", rec.Code, rec.Body)
+	}
+}
+
+func TestRouteAnswersHEADLikeGET(t *testing.T) {
+	h, _ := newNotes(t)
+	get := do(h, http.MethodGet, "/api/notes/7", "", "")
+	head := do(h, http.MethodHead, "/api/notes/7", "", "")
+	if head.Code != get.Code || head.Body.Len() != 0 {
+		t.Fatalf("HEAD %d with %d body bytes, GET %d", head.Code, head.Body.Len(), get.Code)
+	}
+	if head.Header().Get("Content-Type") != get.Header().Get("Content-Type") || head.Header().Get("Content-Length") != "27" || get.Body.Len() != 27 {
+		t.Fatalf("HEAD headers %v, GET headers %v body %d", head.Header(), get.Header(), get.Body.Len())
+	}
+	if rec := do(h, http.MethodHead, "/api/notes/abc", "", ""); rec.Code != http.StatusUnprocessableEntity || rec.Body.Len() != 0 {
+		t.Fatalf("HEAD of an invalid input: %d %q", rec.Code, rec.Body)
+	}
+}
+
+func TestRouteDeclarationErrors(t *testing.T) {
+	type noTag struct{ X int }
+	type wrongPath struct {
+		ID int64 `path:"key"`
+	}
+	type required struct {
+		Body struct {
+			Name string `json:"name" validate:"required"`
+		}
+	}
+	type unsupported struct {
+		Q string `query:"q" validate:"alphanum"`
+	}
+	type optionalFails struct {
+		Q *string `query:"q" validate:"max=3"`
+	}
+	type emptyLets struct {
+		Body struct {
+			Name string `json:"name" validate:"omitempty,min=3"`
+		}
+	}
+	type noDive struct {
+		Body struct {
+			Items []struct {
+				N int `json:"n" validate:"min=1"`
+			} `json:"items"`
+		}
+	}
+	type unknownLimit struct {
+		Body struct {
+			Name string `json:"name" validate:"max_of=nope"`
+		}
+	}
+	type badDefault struct {
+		Limit int `query:"limit" default:"500" validate:"max=100"`
+	}
+	tests := []struct {
+		name    string
+		declare func(r *httpmod.Router)
+		want    string
+	}{
+		{"field without a location", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[noTag]) }, "needs a path, query or header tag"},
+		{"path parameter without a field", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a/:id", handler[wrongPath]) }, `the path has no parameter "key"`},
+		{"required is refused", func(r *httpmod.Router) { httpmod.Route(r, "POST", "/a", handler[required]) }, `rule "required"`},
+		{"a rule the document cannot state", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[unsupported]) }, `rule "alphanum" has no JSON Schema equivalent`},
+		{"an optional field its absence fails", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[optionalFails]) }, "start them with omitnil"},
+		{"omitempty lets a refused value through", func(r *httpmod.Router) { httpmod.Route(r, "POST", "/a", handler[emptyLets]) }, "omitempty would let an empty value through"},
+		{"element rules without dive", func(r *httpmod.Router) { httpmod.Route(r, "POST", "/a", handler[noDive]) }, `add validate:"dive"`},
+		{"an unknown runtime limit", func(r *httpmod.Router) { httpmod.Route(r, "POST", "/a", handler[unknownLimit]) }, "names no runtime limit"},
+		{"a default that fails its rules", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[badDefault]) }, "fails its own rules"},
+		{"twice the same route", func(r *httpmod.Router) {
+			httpmod.Route(r, "GET", "/a", handler[httpmod.NoInput])
+			httpmod.Route(r, "GET", "/a", handler[httpmod.NoInput])
+		}, "declared twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
+			tt.declare(httpmod.NewRouter(gin.New().Group("/api"), table))
+			err := table.Err()
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %v, want one line with %q", err, tt.want)
+			}
+			if !strings.HasPrefix(err.Error(), "httpmod: route ") {
+				t.Fatalf("error %q does not name the route", err)
+			}
+		})
+	}
+}
+
+func handler[In any](context.Context, *In) (*note, error) { return &note{}, nil }
