@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/m8fx/kit/fxtest_helpers"
+	"github.com/m8fx/kit/openapi/openapitest"
 )
 
 // backends are the databases the items tests run on: SQLite always, the
@@ -34,13 +35,24 @@ func eachBackend(t *testing.T, fn func(t *testing.T, db fxtest_helpers.Option)) 
 type itemsApp struct {
 	*fxtest_helpers.App
 	issuer *fxtest_helpers.Issuer
+	doc    []byte // the service's OpenAPI document
 }
 
+// newItemsApp starts the service; every response the test receives is
+// checked against the service's own OpenAPI document (status documented,
+// body matching its schema).
 func newItemsApp(t *testing.T, db fxtest_helpers.Option, opts ...fxtest_helpers.Option) *itemsApp {
 	t.Helper()
 	is := fxtest_helpers.NewIssuer(t, "HS256")
 	all := append([]fxtest_helpers.Option{fxtest_helpers.WithEnv(is.Env()), db, fxtest_helpers.WithOptions(serviceOptions()...)}, opts...)
-	return &itemsApp{App: fxtest_helpers.New(t, all...), issuer: is}
+	app := fxtest_helpers.New(t, all...)
+	doc := app.Get("/api/openapi.json").Body.Bytes()
+	rv, err := openapitest.NewResponseValidator(doc)
+	if err != nil {
+		t.Fatalf("the service's document: %v", err)
+	}
+	app.Handler = rv.Handler(t, app.Handler)
+	return &itemsApp{App: app, issuer: is, doc: doc}
 }
 
 // call serves method path with an optional bearer token and JSON body.
