@@ -21,8 +21,8 @@ import (
 func metricsApp(t *testing.T, env map[string]string) *fxtest_helpers.App {
 	t.Helper()
 	routes := func(a *authmod.Authenticator) httpmod.Routes {
-		return httpmod.RoutesFunc(func(r gin.IRouter) {
-			r.GET("/me", a.RequireUser(), func(c *gin.Context) { c.Status(http.StatusNoContent) })
+		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+			r.Gin().GET("/me", a.RequireUser(), func(c *gin.Context) { c.Status(http.StatusNoContent) })
 		})
 	}
 	base := map[string]string{"METRICS_ENABLED": "true", "METRICS_GROUPS": "auth"}

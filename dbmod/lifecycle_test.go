@@ -41,8 +41,8 @@ func logIndex(t *testing.T, app *fxtest_helpers.App, msg string) int {
 // route that uses the database.
 func TestStartAndStopOrder(t *testing.T) {
 	usesDB := func(db *dbmod.DB) httpmod.Routes {
-		return httpmod.RoutesFunc(func(r gin.IRouter) {
-			r.GET("/ping-db", func(c *gin.Context) {
+		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+			r.Gin().GET("/ping-db", func(c *gin.Context) {
 				if err := db.Ping(c); err != nil {
 					c.Status(http.StatusServiceUnavailable)
 					return

@@ -1,6 +1,7 @@
 package docsmod_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,19 +10,24 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 
+	"github.com/m8fx/kit/docsmod"
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/m8fx"
+	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/settingsmod"
 )
 
 type Book struct {
-	ID    string `json:"id" binding:"uuid"`
-	Title string `json:"title" binding:"required,max=200"`
+	ID    string `json:"id" validate:"uuid"`
+	Title string `json:"title" validate:"max=200"`
 }
 
-// A service describes its routes for {API_PREFIX}/openapi.json: summaries,
-// schemas from Go types, and the guard of each protected route.
+type bookRef struct {
+	ID string `path:"id" validate:"uuid"`
+}
+
+// Routes document themselves in {API_PREFIX}/openapi.json: a typed route
+// from its declaration, a raw gin route with Describe.
 func ExampleDescribe() {
 	gin.SetMode(gin.TestMode)
 	var engine *gin.Engine
@@ -36,20 +42,16 @@ func ExampleDescribe() {
 		})),
 		fx.NopLogger,
 		fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
-			return httpmod.RoutesFunc(func(r gin.IRouter) {
-				r.GET("/books/:id", func(c *gin.Context) { c.JSON(http.StatusOK, Book{}) })
-				r.POST("/books/", func(c *gin.Context) { c.JSON(http.StatusCreated, Book{}) }) // + auth.RequireWriter()
+			return httpmod.RoutesFunc(func(r *httpmod.Router) {
+				httpmod.Route(r, http.MethodGet, "/books/:id", func(_ context.Context, in *bookRef) (*Book, error) {
+					return &Book{ID: in.ID}, nil
+				}, httpmod.Doc{Summary: "Read a book", Tags: []string{"books"}})
+				r.Gin().POST("/books/", func(c *gin.Context) { c.JSON(http.StatusCreated, Book{}) })
 			})
 		})),
-		httpmod.Describe("GET", "/books/:id", openapi.Operation{
-			Summary:   "Read a book",
-			Tags:      []string{"books"},
-			Responses: map[int]openapi.Response{200: {Body: Book{}}, 404: {Body: openapi.ErrorBody()}},
-		}),
-		httpmod.Describe("POST", "/books/", openapi.Operation{
+		docsmod.Describe("POST", "/books/", openapi.Operation{
 			Summary:   "Add a book",
 			Tags:      []string{"books"},
-			Role:      "writer",
 			Body:      Book{},
 			Responses: map[int]openapi.Response{201: {Body: Book{}}},
 		}),
@@ -70,14 +72,14 @@ func ExampleDescribe() {
 		item := doc.Paths[p]
 		for _, m := range []string{"GET", "POST"} {
 			if op := item.Operation(m); op != nil {
-				fmt.Printf("%s %s: %s (role %q)\n", m, p, op.Summary, op.RequiredRole)
+				fmt.Printf("%s %s: %s (public %v)\n", m, p, op.Summary, op.Public)
 			}
 		}
 	}
 	fmt.Println(doc.Components.Schemas["Book"].Required)
 	// Output:
 	// 3.1.0 Library
-	// POST /api/books/: Add a book (role "writer")
-	// GET /api/books/{id}: Read a book (role "")
+	// POST /api/books/: Add a book (public false)
+	// GET /api/books/{id}: Read a book (public true)
 	// [id title]
 }

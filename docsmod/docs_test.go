@@ -3,6 +3,7 @@ package docsmod_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,10 +18,12 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 
+	"github.com/m8fx/kit/docsmod"
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/openapi/openapitest"
+	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -41,60 +44,45 @@ type testItem struct {
 }
 
 type testItemCreate struct {
-	Name string `json:"name" binding:"required,max=80"`
+	Name string `json:"name" validate:"max=80"`
 }
 
 type testItemPath struct {
-	ID string `uri:"id" binding:"uuid"`
+	ID string `uri:"id" validate:"uuid"`
 }
 
 func ok(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) }
 
-// docsTestOptions: a route set under API_PREFIX and at the root, described
-// with every mechanism (Describe, DescribeRoot, Docs.DescribeIn).
+// docsTestOptions: routes declared with httpmod.Route and httpmod.Handle,
+// raw gin routes under API_PREFIX and at the root described with Describe
+// and DescribeRoot, and one raw route nobody describes.
 func docsTestOptions() []fx.Option {
 	return []fx.Option{
 		fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
-			return httpmod.RoutesFunc(func(r gin.IRouter) {
-				r.GET("/items/", ok)
-				r.POST("/items/", ok)   // guarded by RequireWriter in a real service
-				r.GET("/items/:id", ok) // guarded by RequireUser
-				r.DELETE("/items/:id", ok)
-				r.GET("/admin/stats", ok)
-			})
-		})),
-		fx.Provide(httpmod.AsRoutes(func(d *httpmod.Docs) httpmod.Routes {
-			return httpmod.RoutesFunc(func(r gin.IRouter) {
-				g := r.Group("/things")
-				g.GET("/:thing", ok)
-				d.DescribeIn(g, "GET", "/:thing", openapi.Operation{Summary: "Read a thing", Tags: []string{"things"}})
+			return httpmod.RoutesFunc(func(r *httpmod.Router) {
+				g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
+				httpmod.Route(g, http.MethodPost, "/", func(_ context.Context, in *testCreate) (*testItem, error) {
+					return &testItem{Name: in.Body.Name}, nil
+				}, httpmod.Status(http.StatusCreated), httpmod.Doc{Summary: "Create an item"})
+				httpmod.Handle(g, http.MethodGet, "/", ok, httpmod.Doc{Summary: "List items"},
+					httpmod.Responds(http.StatusOK, "The items", []testItem{}))
+				r.Gin().GET("/items/:id", ok)
+				r.Gin().GET("/admin/stats", ok)
 			})
 		})),
 		fx.Provide(httpmod.AsRootRoutes(func() httpmod.Routes {
-			return httpmod.RoutesFunc(func(r gin.IRouter) { r.GET("/version", ok) })
+			return httpmod.RoutesFunc(func(r *httpmod.Router) { r.Gin().GET("/version", ok) })
 		})),
-		httpmod.Describe("GET", "/items/", openapi.Operation{
-			Summary: "List items", Tags: []string{"items"},
-			Responses: map[int]openapi.Response{200: {Body: []testItem{}}},
-		}),
-		httpmod.Describe("POST", "/items/", openapi.Operation{
-			Summary: "Create an item", Tags: []string{"items"}, Role: "writer", Body: testItemCreate{},
-			Responses: map[int]openapi.Response{201: {Body: testItem{}}},
-		}),
-		httpmod.Describe("GET", "/items/{id}", openapi.Operation{
-			Summary: "Read an item", Tags: []string{"items"}, Security: true, PathParams: testItemPath{},
+		docsmod.Describe("GET", "/items/{id}", openapi.Operation{
+			Summary: "Read an item", Tags: []string{"items"}, PathParams: testItemPath{},
 			Responses: map[int]openapi.Response{200: {Body: testItem{}}, 404: {Body: openapi.ErrorBody()}},
 		}),
-		httpmod.Describe("DELETE", "/items/:id", openapi.Operation{Summary: "Delete an item", Tags: []string{"items"}}),
-		// A second party (an auth integration) adds the guard of the same route.
-		httpmod.Describe("DELETE", "/items/:id", openapi.Operation{Role: "admin"}),
-		httpmod.Describe("GET", "/admin/stats", openapi.Operation{
-			Summary: "Statistics", Superuser: true,
-			Responses: map[int]openapi.Response{200: {}, 409: {Body: httpmod.ErrorBody{}}},
-		}),
-		httpmod.DescribeRoot("GET", "/version", openapi.Operation{Summary: "Version", Tags: []string{"meta"}}),
-		httpmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"}),
+		docsmod.DescribeRoot("GET", "/version", openapi.Operation{Summary: "Version", Tags: []string{"meta"}}),
 	}
+}
+
+type testCreate struct {
+	Body testItemCreate
 }
 
 func newDocsApp(t *testing.T, env map[string]string, opts ...fx.Option) *fxtest_helpers.App {
@@ -145,7 +133,7 @@ func TestDocsOnOffPerEnvironmentAndSetting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var docs *httpmod.Docs
+			var docs *docsmod.Docs
 			app := newDocsApp(t, tt.env, fx.Populate(&docs))
 			o, s, r := docs.Enabled()
 			if (want{o, s, r}) != tt.want {
@@ -182,118 +170,71 @@ func TestOpenAPIDocumentOfTheRoutes(t *testing.T) {
 	app := newDocsApp(t, nil)
 	doc, raw := getJSON(t, app, "/api/openapi.json")
 	if err := openapitest.Validate(raw); err != nil {
-		t.Fatalf("%v\n%s", err, raw)
-	}
-	if doc["openapi"] != "3.1.0" {
-		t.Fatalf("openapi %v", doc["openapi"])
-	}
-	if info := doc["info"].(map[string]any); info["title"] != "Docs Test" || info["version"] != "2.3.4" {
-		t.Errorf("info %v", info)
-	}
-	var d openapi.Document
-	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatal(err)
 	}
-
-	// Every route of the engine, in OpenAPI syntax; the docs routes are not.
-	var ops []string
-	for p, item := range d.Paths {
-		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} {
-			if item.Operation(m) != nil {
-				ops = append(ops, m+" "+p)
-			}
-		}
-	}
-	want := []string{
-		"GET /api/items/", "POST /api/items/", "GET /api/items/{id}", "DELETE /api/items/{id}",
-		"GET /api/admin/stats", "GET /api/things/{thing}", "GET /version",
-		"GET /api/health/", "GET /api/health/live", "GET /api/health/ready", // "/api/health" is the same route: hidden
-	}
-	if !sameStrings(ops, want) {
-		t.Errorf("operations:\n got %v\nwant %v", ops, want)
-	}
-
-	get := func(method, path string) *openapi.OperationObject {
+	paths := doc["paths"].(map[string]any)
+	op := func(path, method string) map[string]any {
 		t.Helper()
-		item := d.Paths[path]
-		op := item.Operation(method)
-		if op == nil {
-			t.Fatalf("%s %s missing", method, path)
+		item, _ := paths[path].(map[string]any)
+		o, ok := item[method].(map[string]any)
+		if !ok {
+			t.Fatalf("%s %s is not documented (paths %v)", method, path, paths)
 		}
-		return op
+		return o
 	}
-	// Path parameters, typed by PathParams or strings.
-	if p := get("GET", "/api/items/{id}").Parameters; len(p) != 1 || p[0].Name != "id" || p[0].In != "path" || !p[0].Required || p[0].Schema.Format != "uuid" {
-		t.Errorf("GET item params %+v", p)
+	if o := op("/api/items/", "post"); o["summary"] != "Create an item" || toJSON(o["security"]) != "[]" ||
+		o["responses"].(map[string]any)["422"] == nil || o["responses"].(map[string]any)["201"] == nil {
+		t.Errorf("declared typed route: %v", o)
 	}
-	if p := get("GET", "/api/things/{thing}").Parameters; len(p) != 1 || p[0].Name != "thing" || p[0].Schema.Type[0] != "string" {
-		t.Errorf("thing params %+v", p)
+	if o := op("/api/items/", "get"); o["summary"] != "List items" || o["responses"].(map[string]any)["200"] == nil {
+		t.Errorf("declared plain route: %v", o)
 	}
-	// Security and roles.
-	for _, tc := range []struct{ method, path, role, text string }{
-		{"POST", "/api/items/", "writer", "with role `writer` or higher"},
-		{"GET", "/api/items/{id}", "", "of an active user."},
-		{"DELETE", "/api/items/{id}", "admin", "with role `admin` or higher"},
-		{"GET", "/api/admin/stats", "superadmin", "superuser (role `superadmin` and `is_superuser=true`)"},
-	} {
-		op := get(tc.method, tc.path)
-		if len(op.Security) != 1 || op.Security[0]["bearerAuth"] == nil {
-			t.Errorf("%s %s: security %v", tc.method, tc.path, op.Security)
-		}
-		if op.RequiredRole != tc.role || !strings.Contains(op.Description, tc.text) {
-			t.Errorf("%s %s: role %q, description %q", tc.method, tc.path, op.RequiredRole, op.Description)
-		}
-		if _, ok := op.Responses["401"]; !ok {
-			t.Errorf("%s %s: no 401", tc.method, tc.path)
+	if o := op("/api/items/{id}", "get"); o["summary"] != "Read an item" {
+		t.Errorf("described raw route: %v", o)
+	}
+	if o := op("/version", "get"); o["summary"] != "Version" {
+		t.Errorf("described root route: %v", o)
+	}
+	if o := op("/api/admin/stats", "get"); o["summary"] != nil {
+		t.Errorf("undescribed raw route: %v", o)
+	}
+	for _, hidden := range []string{"/api/openapi.json", "/api/docs", "/api/redoc"} {
+		if _, ok := paths[hidden]; ok {
+			t.Errorf("docs route %s is in the document", hidden)
 		}
 	}
-	for _, op := range []*openapi.OperationObject{get("GET", "/api/items/"), get("GET", "/version"), get("GET", "/api/health/")} {
-		if len(op.Security) != 0 {
-			t.Errorf("%s: unexpected security", op.OperationID)
+	for path, item := range paths {
+		if _, ok := item.(map[string]any)["head"]; ok {
+			t.Errorf("%s: HEAD twin documented", path)
 		}
 	}
-	if s := d.Components.SecuritySchemes["bearerAuth"]; s.Type != "http" || s.Scheme != "bearer" || s.BearerFormat != "JWT" {
-		t.Errorf("bearerAuth %+v", s)
+	if servers := toJSON(doc["servers"]); servers != `[{"description":"This service","url":"/"}]` {
+		t.Errorf("servers %s", servers)
 	}
-	// Schemas from the Go types.
-	if body := get("POST", "/api/items/").RequestBody; body == nil || body.Content["application/json"].Schema.Ref != "#/components/schemas/testItemCreate" {
-		t.Errorf("request body %+v", body)
-	}
-	if c := d.Components.Schemas["testItemCreate"]; c == nil || c.Properties["name"].MaxLength == nil || *c.Properties["name"].MaxLength != 80 {
-		t.Errorf("testItemCreate %+v", c)
-	}
-	// httpmod.ErrorBody is the shared HTTPError component.
-	if ref := get("GET", "/api/admin/stats").Responses["409"].Content["application/json"].Schema.Ref; ref != "#/components/schemas/HTTPError" {
-		t.Errorf("ErrorBody: %s", ref)
-	}
-	if _, ok := d.Components.Schemas["ErrorBody"]; ok {
-		t.Error("httpmod.ErrorBody became its own component")
-	}
-	// Summaries and tags: the service's first, the kit's health tag last.
-	if get("GET", "/api/things/{thing}").Summary != "Read a thing" || get("GET", "/version").Summary != "Version" {
-		t.Error("DescribeIn / DescribeRoot summaries missing")
-	}
-	if get("GET", "/api/health/live").Summary != "Liveness probe" {
-		t.Error("the kit's health routes are not described")
-	}
-	var tags []string
-	for _, tag := range d.Tags {
-		tags = append(tags, tag.Name)
-	}
-	if strings.Join(tags, ",") != "items,things,meta,health" {
-		t.Errorf("tags %v", tags)
-	}
+}
 
-	// The description of a route that does not exist is logged.
-	found := false
-	for _, e := range app.Logs.FilterMessage("openapi: a description matches no registered route").All() {
-		if e.ContextMap()["path"] == "/api/nowhere" {
-			found = true
-		}
+func TestDescribeMustMatchARawRoute(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  fx.Option
+		want string
+	}{
+		{"no such route", docsmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"}), "GET /api/nowhere matches no route"},
+		{"a declared route", docsmod.Describe("POST", "/items/", openapi.Operation{Summary: "again"}), "POST /api/items/ is declared with httpmod.Route or httpmod.Handle"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			all := docsBaseEnv()
+			err := fxtest_helpers.BuildErr(t, fxtest_helpers.WithEnv(all), fxtest_helpers.WithOptions(append(docsTestOptions(), tc.opt)...))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %v, want one line with %q", err, tc.want)
+			}
+		})
 	}
-	if !found {
-		t.Error("no warning for the unmatched description")
-	}
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func TestOpenAPIDocumentFollowsLateRoutes(t *testing.T) {
@@ -307,15 +248,15 @@ func TestOpenAPIDocumentFollowsLateRoutes(t *testing.T) {
 }
 
 func TestDocsDescribeAfterAttach(t *testing.T) {
-	var docs *httpmod.Docs
+	var docs *docsmod.Docs
 	app := newDocsApp(t, nil, fx.Populate(&docs))
-	docs.Describe("GET", "/api/items/", openapi.Operation{Summary: "Changed"})
+	docs.Describe("GET", "/api/admin/stats", openapi.Operation{Summary: "Changed"})
 	doc, _ := getJSON(t, app, "/api/openapi.json")
-	if s := doc["paths"].(map[string]any)["/api/items/"].(map[string]any)["get"].(map[string]any)["summary"]; s != "Changed" {
+	if s := doc["paths"].(map[string]any)["/api/admin/stats"].(map[string]any)["get"].(map[string]any)["summary"]; s != "Changed" {
 		t.Fatalf("summary %v", s)
 	}
 	generated, err := docs.Document()
-	if err != nil || generated.Paths["/api/items/"].Get.Summary != "Changed" {
+	if err != nil || generated.Paths["/api/admin/stats"].Get.Summary != "Changed" {
 		t.Fatalf("Document(): %v", err)
 	}
 }
@@ -339,7 +280,7 @@ func TestDocsPagesAreOffline(t *testing.T) {
 		if !strings.Contains(page, tc.title) {
 			t.Errorf("%s: title missing:\n%s", tc.path, page)
 		}
-		if got := rec.Header().Get("Content-Security-Policy"); got != httpmod.DocsContentSecurityPolicy {
+		if got := rec.Header().Get("Content-Security-Policy"); got != securitymod.DocsCSP {
 			t.Errorf("%s: CSP %q", tc.path, got)
 		}
 		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || rec.Header().Get("Cache-Control") != "no-cache" {
@@ -449,7 +390,7 @@ func TestDocsInProductionKeepTheirCSP(t *testing.T) {
 	app := newDocsApp(t, map[string]string{"ENVIRONMENT": "production", "SERVE_DOCS_IN_PRODUCTION": "true"})
 	for _, path := range []string{"/api/docs", "/api/redoc"} {
 		rec := app.Get(path)
-		if rec.Code != http.StatusOK || rec.Header().Get("Content-Security-Policy") != httpmod.DocsContentSecurityPolicy {
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Security-Policy") != securitymod.DocsCSP {
 			t.Errorf("GET %s: %d CSP %q", path, rec.Code, rec.Header().Values("Content-Security-Policy"))
 		}
 		if rec.Header().Get("X-Frame-Options") != "DENY" {
@@ -457,15 +398,15 @@ func TestDocsInProductionKeepTheirCSP(t *testing.T) {
 		}
 	}
 	// Other routes keep the strict production policy.
-	if csp := app.Get("/api/items/").Header().Get("Content-Security-Policy"); csp == httpmod.DocsContentSecurityPolicy || csp == "" {
+	if csp := app.Get("/api/items/").Header().Get("Content-Security-Policy"); csp == securitymod.DocsCSP || csp == "" {
 		t.Errorf("items CSP %q", csp)
 	}
 }
 
 func TestCustomOpenAPIDocument(t *testing.T) {
 	custom := `{"openapi":"3.1.0","info":{"title":"Hand-written","version":"9"},"paths":{}}`
-	var docs *httpmod.Docs
-	app := newDocsApp(t, nil, httpmod.OpenAPIDocument([]byte(custom)), fx.Populate(&docs))
+	var docs *docsmod.Docs
+	app := newDocsApp(t, nil, docsmod.OpenAPIDocument([]byte(custom)), fx.Populate(&docs))
 	rec := app.Get("/api/openapi.json")
 	if rec.Code != http.StatusOK || rec.Body.String() != custom || rec.Header().Get("Content-Type") != "application/json" {
 		t.Fatalf("%d %q %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
@@ -486,12 +427,12 @@ func TestCustomOpenAPIDocumentErrors(t *testing.T) {
 		opts []fx.Option
 		want string
 	}{
-		{"not JSON", []fx.Option{httpmod.OpenAPIDocument([]byte(`{"openapi":`))}, "custom OpenAPI document"},
-		{"no openapi field", []fx.Option{httpmod.OpenAPIDocument([]byte(`{"swagger":"2.0"}`))}, "custom OpenAPI document"},
+		{"not JSON", []fx.Option{docsmod.OpenAPIDocument([]byte(`{"openapi":`))}, "custom OpenAPI document"},
+		{"no openapi field", []fx.Option{docsmod.OpenAPIDocument([]byte(`{"swagger":"2.0"}`))}, "custom OpenAPI document"},
 		{"two documents", []fx.Option{
-			httpmod.OpenAPIDocument([]byte(`{"openapi":"3.1.0"}`)), httpmod.OpenAPIDocument([]byte(`{"openapi":"3.1.0"}`)),
+			docsmod.OpenAPIDocument([]byte(`{"openapi":"3.1.0"}`)), docsmod.OpenAPIDocument([]byte(`{"openapi":"3.1.0"}`)),
 		}, "more than one custom OpenAPI document"},
-		{"customizer error", []fx.Option{httpmod.CustomizeOpenAPI(func(*openapi.Document) error { return errors.New("boom") })}, "boom"},
+		{"customizer error", []fx.Option{docsmod.CustomizeOpenAPI(func(*openapi.Document) error { return errors.New("boom") })}, "boom"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := docsBaseEnv()
@@ -505,11 +446,11 @@ func TestCustomOpenAPIDocumentErrors(t *testing.T) {
 
 func TestCustomizeAndConfigureTheDocument(t *testing.T) {
 	app := newDocsApp(t, nil,
-		httpmod.CustomizeOpenAPI(func(d *openapi.Document) error {
+		docsmod.CustomizeOpenAPI(func(d *openapi.Document) error {
 			d.Servers = []openapi.Server{{URL: "https://api.example.com", Description: "production"}}
 			return nil
 		}),
-		fx.Decorate(func(c httpmod.DocsConfig) httpmod.DocsConfig {
+		fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
 			c.Info.Title = "Renamed"
 			c.Info.Description = "The test API."
 			c.Tags = []openapi.Tag{{Name: "meta", Description: "About the service"}}
@@ -537,11 +478,11 @@ func TestCustomizeAndConfigureTheDocument(t *testing.T) {
 
 func TestDocsWithoutAnEngine(t *testing.T) {
 	s := &settingsmod.Settings{Environment: "local", APIPrefix: "/api", SetOpenAPI: true}
-	d := httpmod.NewDocs(s, httpmod.DocsConfig{}, nil)
-	if _, err := d.Document(); !errors.Is(err, httpmod.ErrDocsNotAttached) {
+	d := docsmod.NewDocs(s, docsmod.DocsConfig{}, nil, nil)
+	if _, err := d.Document(); !errors.Is(err, docsmod.ErrDocsNotAttached) {
 		t.Fatalf("Document(): %v", err)
 	}
-	if _, err := d.JSON(); !errors.Is(err, httpmod.ErrDocsNotAttached) {
+	if _, err := d.JSON(); !errors.Is(err, docsmod.ErrDocsNotAttached) {
 		t.Fatalf("JSON(): %v", err)
 	}
 	if o, sw, r := d.Enabled(); !o || sw || r {

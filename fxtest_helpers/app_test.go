@@ -65,8 +65,8 @@ func (french) Greet() string { return "bonjour" }
 
 func TestReplaceAndDecorate(t *testing.T) {
 	greetRoutes := func(g greeter) httpmod.Routes {
-		return httpmod.RoutesFunc(func(r gin.IRouter) {
-			r.GET("/greet", func(c *gin.Context) { c.String(http.StatusOK, g.Greet()) })
+		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+			httpmod.Handle(r, http.MethodGet, "/greet", func(c *gin.Context) { c.String(http.StatusOK, g.Greet()) })
 		})
 	}
 	provide := WithOptions(

@@ -40,8 +40,8 @@ func Example() {
 	gin.SetMode(gin.TestMode)
 
 	greet := func() httpmod.Routes {
-		return httpmod.RoutesFunc(func(r gin.IRouter) {
-			r.GET("/greet", func(c *gin.Context) { c.String(http.StatusOK, "hi") })
+		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+			r.Gin().GET("/greet", func(c *gin.Context) { c.String(http.StatusOK, "hi") })
 		})
 	}
 	app := fxtest_helpers.New(t,

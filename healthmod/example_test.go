@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/m8fx/kit/healthmod"
+	"github.com/m8fx/kit/httpmod"
 )
 
 func ExampleNewRunner() {
@@ -87,7 +88,7 @@ func ExampleHandler() {
 		Readiness: readiness,
 	})
 	engine := gin.New()
-	h.Register(engine.Group("/api"))
+	h.Register(httpmod.NewRouter(engine.Group("/api"), httpmod.NewRouteTable(httpmod.RouteTableConfig{})))
 
 	get := func(path string) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)

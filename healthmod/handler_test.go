@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/internal/version"
 	"github.com/m8fx/kit/settingsmod"
 )
@@ -28,8 +30,19 @@ func newServer(cfg Config, s *settingsmod.Settings, checks ...Check) *server {
 	rd := NewReadiness()
 	h := NewHandler(HandlerParams{Settings: s, Config: cfg, Runner: NewRunner(cfg, checks), Readiness: rd})
 	engine := gin.New()
-	h.Register(engine.Group("/api"))
+	mustRegister(h, engine.Group("/api"))
 	return &server{engine: engine, readiness: rd, handler: h}
+}
+
+// mustRegister declares the handler's routes on g into a fresh route table
+// and panics on a declaration error; it returns the table.
+func mustRegister(h *Handler, g *gin.RouterGroup) *httpmod.RouteTable {
+	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
+	h.Register(httpmod.NewRouter(g, table))
+	if err := table.Err(); err != nil {
+		panic(err)
+	}
+	return table
 }
 
 func (s *server) get(t *testing.T, path string, header http.Header) (*httptest.ResponseRecorder, map[string]any) {
@@ -332,7 +345,7 @@ func TestHandlerUsesRunnerCache(t *testing.T) {
 func TestRegisterAtRoot(t *testing.T) {
 	h := NewHandler(HandlerParams{Config: noCacheCfg(), Readiness: NewReadiness()})
 	engine := gin.New()
-	h.Register(engine)
+	mustRegister(h, &engine.RouterGroup)
 	for _, p := range []string{"/health", "/health/", "/health/live", "/health/ready"} {
 		rec := httptest.NewRecorder()
 		engine.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
@@ -345,7 +358,7 @@ func TestRegisterAtRoot(t *testing.T) {
 func TestNewHandlerZeroParams(t *testing.T) {
 	h := NewHandler(HandlerParams{})
 	engine := gin.New()
-	h.Register(engine.Group("/api"))
+	mustRegister(h, engine.Group("/api"))
 	s := &server{engine: engine, handler: h}
 	rec, body := s.get(t, "/api/health/", tokenHeader(""))
 	if rec.Code != http.StatusServiceUnavailable || body["status"] != "initializing" {
@@ -367,6 +380,89 @@ func TestStatusCode(t *testing.T) {
 	for _, tt := range tests {
 		if got := statusCode(tt.in); got != tt.want {
 			t.Errorf("statusCode(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRegisterDeclaresDocumentedRoutes: the handler declares its routes
+// through the router, so each is documented (tag health, its answers),
+// /health is served but hidden, and every GET has a HEAD twin.
+func TestRegisterDeclaresDocumentedRoutes(t *testing.T) {
+	h := NewHandler(HandlerParams{Config: noCacheCfg(), Readiness: NewReadiness()})
+	table := mustRegister(h, gin.New().Group("/api"))
+	type key struct{ method, path string }
+	got := map[key]httpmod.DeclaredRoute{}
+	for _, r := range table.Routes() {
+		got[key{r.Method, r.Path}] = r
+	}
+	wantStatuses := map[string][]int{
+		"/api/health/":      {http.StatusOK, http.StatusServiceUnavailable},
+		"/api/health":       {http.StatusOK, http.StatusServiceUnavailable},
+		"/api/health/live":  {http.StatusOK},
+		"/api/health/ready": {http.StatusOK, http.StatusServiceUnavailable},
+	}
+	if len(got) != 2*len(wantStatuses) {
+		t.Errorf("declared %d routes, want %d: %v", len(got), 2*len(wantStatuses), table.Routes())
+	}
+	for path, statuses := range wantStatuses {
+		get, ok := got[key{http.MethodGet, path}]
+		if !ok {
+			t.Errorf("GET %s not declared", path)
+			continue
+		}
+		if get.HEADOf {
+			t.Errorf("GET %s marked as a HEAD twin", path)
+		}
+		op := get.Operation
+		if !reflect.DeepEqual(op.Tags, []string{"health"}) || op.Summary == "" || !op.Public {
+			t.Errorf("GET %s: tags %v summary %q public %v", path, op.Tags, op.Summary, op.Public)
+		}
+		if hidden := path == "/api/health"; op.Hidden != hidden {
+			t.Errorf("GET %s: hidden = %v, want %v", path, op.Hidden, hidden)
+		}
+		for _, st := range statuses {
+			resp, ok := op.Responses[st]
+			if !ok || resp.Description == "" {
+				t.Errorf("GET %s: response %d not documented: %+v", path, st, op.Responses)
+				continue
+			}
+			if _, ok := resp.Body.(ReportBody); !ok {
+				t.Errorf("GET %s: response %d body %T, want ReportBody", path, st, resp.Body)
+			}
+		}
+		if head, ok := got[key{http.MethodHead, path}]; !ok || !head.HEADOf {
+			t.Errorf("HEAD %s: declared %v, HEADOf %v", path, ok, head.HEADOf)
+		}
+	}
+}
+
+// TestHealthAnswersHEAD: HEAD answers like GET (status, headers,
+// Content-Length) without a body.
+func TestHealthAnswersHEAD(t *testing.T) {
+	s := newServer(noCacheCfg(), nil)
+	for _, ready := range []bool{false, true} {
+		if ready {
+			s.readiness.MarkReady()
+		}
+		for _, p := range []string{"/api/health/", "/api/health", "/api/health/live", "/api/health/ready"} {
+			get := httptest.NewRecorder()
+			s.engine.ServeHTTP(get, httptest.NewRequest(http.MethodGet, p, nil))
+			head := httptest.NewRecorder()
+			s.engine.ServeHTTP(head, httptest.NewRequest(http.MethodHead, p, nil))
+			if head.Code != get.Code {
+				t.Errorf("ready=%v HEAD %s: code %d, GET %d", ready, p, head.Code, get.Code)
+			}
+			if head.Body.Len() != 0 {
+				t.Errorf("ready=%v HEAD %s: body %q", ready, p, head.Body.String())
+			}
+			for _, hdr := range []string{"Cache-Control", "Content-Type"} {
+				if head.Header().Get(hdr) != get.Header().Get(hdr) {
+					t.Errorf("ready=%v HEAD %s: %s = %q, GET %q", ready, p, hdr, head.Header().Get(hdr), get.Header().Get(hdr))
+				}
+			}
+			if want := strconv.Itoa(get.Body.Len()); head.Header().Get("Content-Length") != want {
+				t.Errorf("ready=%v HEAD %s: Content-Length = %q, want %s", ready, p, head.Header().Get("Content-Length"), want)
+			}
 		}
 	}
 }

@@ -70,7 +70,7 @@ func TestModuleConfigDecorate(t *testing.T) {
 	}
 	rd.MarkReady()
 	engine := gin.New()
-	h.Register(engine.Group("/api"))
+	mustRegister(h, engine.Group("/api"))
 	rec := httptest.NewRecorder()
 	engine.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/health/", nil))
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `"service":"decorated"`) {
@@ -103,7 +103,7 @@ func TestModuleReadinessIsPerApp(t *testing.T) {
 	wantCodes := map[*Handler]int{h1: http.StatusOK, h2: http.StatusServiceUnavailable}
 	for h, want := range wantCodes {
 		engine := gin.New()
-		h.Register(engine)
+		mustRegister(h, &engine.RouterGroup)
 		rec := httptest.NewRecorder()
 		engine.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/health/ready", nil))
 		if rec.Code != want {
@@ -127,7 +127,11 @@ func TestModuleMountsRoutes(t *testing.T) {
 		t.Fatalf("route is %T, want *Handler", m.Routes[0])
 	}
 	engine := gin.New()
-	m.Routes[0].Register(engine.Group("/api"))
+	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
+	m.Routes[0].Register(httpmod.NewRouter(engine.Group("/api"), table))
+	if err := table.Err(); err != nil {
+		t.Fatal(err)
+	}
 	rd.MarkReady()
 	for _, p := range []string{"/api/health/", "/api/health", "/api/health/live", "/api/health/ready"} {
 		rec := httptest.NewRecorder()

@@ -24,8 +24,8 @@ func ExampleNewEngine() {
 			c.Next()
 		},
 	}
-	items := httpmod.RoutesFunc(func(r gin.IRouter) {
-		r.GET("/items/:id", func(c *gin.Context) {
+	items := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		r.Gin().GET("/items/:id", func(c *gin.Context) {
 			c.JSON(http.StatusOK, gin.H{"id": c.Param("id")})
 		})
 	})

@@ -52,4 +52,4 @@ func serve(h http.Handler, method, path string, headers ...string) *httptest.Res
 	return rec
 }
 
-func routes(fn func(r gin.IRouter)) []Routes { return []Routes{RoutesFunc(fn)} }
+func routes(fn func(r *Router)) []Routes { return []Routes{RoutesFunc(fn)} }

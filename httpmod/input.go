@@ -148,9 +148,18 @@ func compileInput(t reflect.Type, pathParams []string, table *RouteTable) (*inpu
 		fail("%w", err)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, joinErrors(errs)
 	}
 	return p, nil
+}
+
+// joinErrors joins errs into one line.
+func joinErrors(errs []error) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 func compileParam(index int, sf reflect.StructField, in string, table *RouteTable) (*paramPlan, error) {
@@ -253,7 +262,7 @@ func checkBodyType(t reflect.Type, table *RouteTable, seen map[reflect.Type]bool
 			optional = true
 		}
 		if err := checkRules(sf, optional, table); err != nil {
-			return fmt.Errorf("%s.%w", t.Name(), err)
+			return fmt.Errorf("type %s: %w", t.Name(), err)
 		}
 		if err := checkBodyType(sf.Type, table, seen); err != nil {
 			return err

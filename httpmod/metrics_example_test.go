@@ -29,8 +29,8 @@ func ExampleNewMetrics() {
 	if err != nil {
 		panic(err)
 	}
-	items := httpmod.RoutesFunc(func(r gin.IRouter) {
-		r.GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, c.Param("id")) })
+	items := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		r.Gin().GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, c.Param("id")) })
 	})
 	engine, err := httpmod.NewEngine(httpmod.EngineParams{
 		Settings:   s,

@@ -72,10 +72,10 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 	m, mw := newMetricsForTest(t, "all")
 	e, _ := newTestEngine(t, EngineParams{
 		Middleware: []Middleware{mw},
-		Routes: routes(func(r gin.IRouter) {
-			r.GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
-			r.GET("/boom", func(*gin.Context) { panic("boom") })
-			r.GET("/late-boom", func(c *gin.Context) {
+		Routes: routes(func(r *Router) {
+			r.Gin().GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+			r.Gin().GET("/boom", func(*gin.Context) { panic("boom") })
+			r.Gin().GET("/late-boom", func(c *gin.Context) {
 				c.String(http.StatusAccepted, "partial")
 				panic("after writing")
 			})

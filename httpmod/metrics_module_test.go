@@ -26,8 +26,8 @@ func metricsApp(t *testing.T, env map[string]string, opts ...fxtest_helpers.Opti
 	all := map[string]string{"METRICS_ENABLED": "true"}
 	maps.Copy(all, env)
 	items := func() httpmod.RoutesFunc {
-		return func(r gin.IRouter) {
-			r.GET("/items/:id", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"id": c.Param("id")}) })
+		return func(r *httpmod.Router) {
+			r.Gin().GET("/items/:id", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"id": c.Param("id")}) })
 		}
 	}
 	opts = append([]fxtest_helpers.Option{

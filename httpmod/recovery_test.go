@@ -9,13 +9,13 @@ import (
 )
 
 func TestRecovery(t *testing.T) {
-	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
-		r.GET("/panic", func(*gin.Context) { panic("secret internal state") })
-		r.GET("/panic-after-write", func(c *gin.Context) {
+	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
+		r.Gin().GET("/panic", func(*gin.Context) { panic("secret internal state") })
+		r.Gin().GET("/panic-after-write", func(c *gin.Context) {
 			c.String(http.StatusOK, "partial")
 			panic("late")
 		})
-		r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
+		r.Gin().GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
 	})})
 
 	rec := serve(e, http.MethodGet, "/api/panic", HeaderRequestID, "rid-panic")
@@ -53,8 +53,8 @@ func TestRecovery(t *testing.T) {
 }
 
 func TestRecoveryKeepsErrAbortHandler(t *testing.T) {
-	e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
-		r.GET("/abort", func(*gin.Context) { panic(http.ErrAbortHandler) })
+	e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
+		r.Gin().GET("/abort", func(*gin.Context) { panic(http.ErrAbortHandler) })
 	})})
 	defer func() {
 		if r := recover(); r != http.ErrAbortHandler {

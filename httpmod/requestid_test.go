@@ -50,8 +50,8 @@ func TestRequestIDHeader(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var seen, seenCtx string
-			e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
-				r.GET("/id", func(c *gin.Context) {
+			e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
+				r.Gin().GET("/id", func(c *gin.Context) {
 					seen = RequestID(c)
 					seenCtx = RequestID(c.Request.Context())
 					c.Status(200)
@@ -87,8 +87,8 @@ func TestRequestIDOnNotFound(t *testing.T) {
 // TestRequestLoggerCarriesID: every log line written through Logger during
 // the request names the request id, the access log line too.
 func TestRequestLoggerCarriesID(t *testing.T) {
-	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r gin.IRouter) {
-		r.GET("/log", func(c *gin.Context) {
+	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
+		r.Gin().GET("/log", func(c *gin.Context) {
 			Logger(c, zap.NewNop()).Info("handler line")
 			c.Status(200)
 		})

@@ -104,7 +104,7 @@ func Route[In, Out any](r *Router, method, path string, h func(ctx context.Conte
 		}
 	}
 	if len(cfg.errs) > 0 {
-		r.table.fail(method, full, errors.Join(cfg.errs...))
+		r.table.fail(method, full, joinErrors(cfg.errs))
 		return
 	}
 	status := cmpOr(cfg.Status, http.StatusOK)
@@ -170,7 +170,7 @@ func Handle(r *Router, method, path string, h gin.HandlerFunc, opts ...RouteOpti
 	}
 	cfg := r.config(opts)
 	if len(cfg.errs) > 0 {
-		r.table.fail(method, r.fullPath(path), errors.Join(cfg.errs...))
+		r.table.fail(method, r.fullPath(path), joinErrors(cfg.errs))
 		return
 	}
 	r.declare(method, path, cfg.operation(), cfg, h)
@@ -291,7 +291,6 @@ func (p *inputPlan) bind(c *gin.Context, in reflect.Value, table *RouteTable, li
 			}
 			return false
 		}
-		before := problems
 		if p.validate {
 			if err := table.validate.Struct(in.Interface()); err != nil {
 				problems = p.ruleProblems(err, table.limits, skip, problems)
@@ -306,7 +305,6 @@ func (p *inputPlan) bind(c *gin.Context, in reflect.Value, table *RouteTable, li
 			}
 			problems = append(problems, found...)
 		}
-		_ = before
 	}
 	if len(problems) > 0 {
 		return &validationFailure{problems: problems}

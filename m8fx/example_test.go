@@ -26,8 +26,8 @@ func Example() {
 		"EVENT_SIGNING_ENABLED": "false", "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
 	}
 	hello := func() httpmod.Routes {
-		return httpmod.RoutesFunc(func(r gin.IRouter) {
-			r.GET("/hello", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
+		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+			r.Gin().GET("/hello", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
 		})
 	}
 	var server *httpmod.Server

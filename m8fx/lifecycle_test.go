@@ -90,8 +90,8 @@ func TestGracefulDrain(t *testing.T) {
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	slow := func() httpmod.Routes {
-		return httpmod.RoutesFunc(func(r gin.IRouter) {
-			r.GET("/slow", func(c *gin.Context) {
+		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+			r.Gin().GET("/slow", func(c *gin.Context) {
 				close(entered)
 				<-release
 				c.String(http.StatusOK, "finished")

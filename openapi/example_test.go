@@ -33,11 +33,15 @@ func ExampleGenerator_Generate() {
 			Responses: map[int]openapi.Response{200: {Body: Item{}}, 404: {Body: openapi.ErrorBody()}},
 		}},
 		{Method: "POST", Path: "/api/items/", Operation: openapi.Operation{
-			Summary:   "Create an item",
-			Tags:      []string{"items"},
-			Role:      "writer",
-			Body:      ItemCreate{},
-			Responses: map[int]openapi.Response{201: {Body: Item{}}},
+			Summary:  "Create an item",
+			Tags:     []string{"items"},
+			Security: []openapi.SecurityReq{{"bearerAuth": {}}},
+			SecuritySchemes: map[string]openapi.SecurityScheme{"bearerAuth": {
+				Type: "http", Scheme: "bearer", BearerFormat: "JWT", Description: "An access token.",
+			}},
+			Extensions: map[string]any{"x-m8fx-required-role": "writer"},
+			Body:       ItemCreate{},
+			Responses:  map[int]openapi.Response{201: {Body: Item{}}},
 		}},
 	}
 	doc, unmatched := openapi.Generator{Info: openapi.Info{Title: "Items", Version: "1.0.0"}}.Generate(routes, descs)
@@ -47,27 +51,24 @@ func ExampleGenerator_Generate() {
 		item := doc.Paths[p]
 		for _, m := range []string{"GET", "POST"} {
 			if op := item.Operation(m); op != nil {
-				fmt.Printf("%s %s %q security=%v role=%q\n", m, p, op.Summary, len(op.Security) > 0, op.RequiredRole)
+				fmt.Printf("%s %s %q security=%v role=%v\n", m, p, op.Summary, len(op.Security) > 0, op.Extensions["x-m8fx-required-role"])
 			}
 		}
 	}
-	post := doc.Paths["/api/items/"].Post
-	fmt.Println(post.Description)
 	param, _ := json.Marshal(doc.Paths["/api/items/{id}"].Get.Parameters[0])
 	fmt.Println(string(param))
 	item, _ := json.Marshal(doc.Components.Schemas["Item"])
 	fmt.Println(string(item))
-	scheme, _ := json.Marshal(doc.Components.SecuritySchemes[openapi.BearerSchemeName])
+	scheme, _ := json.Marshal(doc.Components.SecuritySchemes["bearerAuth"])
 	fmt.Println(string(scheme))
 	// Output:
 	// openapi 3.1.0 - unmatched descriptions: 0
-	// GET /api/info "" security=false role=""
-	// POST /api/items/ "Create an item" security=true role="writer"
-	// GET /api/items/{id} "Read an item" security=false role=""
-	// **Authorization:** a bearer token (`Authorization: Bearer <JWT>`) of an active user with role `writer` or higher.
+	// GET /api/info "" security=false role=<nil>
+	// POST /api/items/ "Create an item" security=true role=writer
+	// GET /api/items/{id} "Read an item" security=false role=<nil>
 	// {"name":"id","in":"path","required":true,"schema":{"type":"string"}}
 	// {"type":"object","properties":{"created_at":{"type":"string","format":"date-time"},"id":{"type":"string","format":"uuid"},"name":{"type":"string","description":"Display name"}},"required":["id","name","created_at"]}
-	// {"type":"http","scheme":"bearer","bearerFormat":"JWT","description":"An access token: `Authorization: Bearer \u003cJWT\u003e`."}
+	// {"type":"http","scheme":"bearer","bearerFormat":"JWT","description":"An access token."}
 }
 
 // A type that describes itself, e.g. a decimal written as a string.

@@ -49,18 +49,20 @@ func generateTestDoc(t *testing.T) (*Document, []Description, map[string]any) {
 	doc, unmatched := g.Generate(testRoutes, []Description{
 		{"GET", "/api/items/", Operation{Summary: "List items", Tags: []string{"items"}, Query: listQuery{},
 			Responses: map[int]Response{200: {Description: "The items", Body: []item{}}}}},
-		{"POST", "/api/items/", Operation{Summary: "Create an item", Tags: []string{"items"}, Role: "writer",
-			Body: itemCreate{}, BodyDescription: "The new item",
+		{"POST", "/api/items/", Operation{Summary: "Create an item", Tags: []string{"items"}, Security: bearer, SecuritySchemes: bearerScheme,
+			Extensions: map[string]any{"x-m8fx-required-role": "writer"},
+			Body:       itemCreate{}, BodyDescription: "The new item",
 			Responses: map[int]Response{201: {Body: item{}}, 422: {Body: ErrorBody()}}}},
-		{"GET", "/api/items/{id}", Operation{Summary: "Read an item", Tags: []string{"items"}, Security: true,
+		{"GET", "/api/items/{id}", Operation{Summary: "Read an item", Tags: []string{"items"}, Security: bearer, SecuritySchemes: bearerScheme,
 			PathParams: itemPath{}, Responses: map[int]Response{200: {Body: &item{}}}}},
-		{"DELETE", "/api/items/:id", Operation{Summary: "Delete an item", Tags: []string{"items"}, Superuser: true,
-			Responses: map[int]Response{204: {}}}},
+		{"DELETE", "/api/items/:id", Operation{Summary: "Delete an item", Tags: []string{"items"}, Security: bearer, SecuritySchemes: bearerScheme,
+			Extensions: map[string]any{"x-m8fx-required-role": "superadmin"},
+			Responses:  map[int]Response{204: {}, 401: {Body: ErrorBody(), Headers: map[string]Header{"WWW-Authenticate": {Description: "The challenge.", Required: true}}}}}},
 		// A second description of the same route adds the security.
 		{"PATCH", "/api/items/:id", Operation{Summary: "Update an item", Tags: []string{"items"}}},
-		{"patch", "/api/items/:id", Operation{Role: "admin", Description: "Partial update."}},
+		{"patch", "/api/items/:id", Operation{Security: bearer, Extensions: map[string]any{"x-m8fx-required-role": "admin"}, Description: "Partial update."}},
 		{"GET", "/api/hidden", Operation{Hidden: true}},
-		{"GET", "/api/admin/stats", Operation{Tags: []string{"admin"}, OperationID: "stats"}},
+		{"GET", "/api/admin/stats", Operation{Tags: []string{"admin"}, OperationID: "stats", Public: true}},
 		{"GET", "/api/nowhere", Operation{Summary: "typo"}},
 		{"PUT", "/api/items/:id", Operation{Summary: "not registered"}},
 	})
@@ -202,48 +204,44 @@ func TestGenerateBodiesAndResponses(t *testing.T) {
 	}
 }
 
+// bearer and bearerScheme are what a guard (authmod) adds to an operation.
+var (
+	bearer       = []SecurityReq{{"bearerAuth": {}}}
+	bearerScheme = map[string]SecurityScheme{"bearerAuth": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"}}
+)
+
 func TestGenerateSecurity(t *testing.T) {
 	_, _, m := generateTestDoc(t)
 	scheme := at(t, m, "components", "securitySchemes", "bearerAuth")
-	if toJSON(t, scheme) != `{"bearerFormat":"JWT","description":"An access token: `+"`Authorization: Bearer \\u003cJWT\\u003e`"+`.","scheme":"bearer","type":"http"}` {
+	if toJSON(t, scheme) != `{"bearerFormat":"JWT","scheme":"bearer","type":"http"}` {
 		t.Errorf("scheme %s", toJSON(t, scheme))
 	}
-	for _, tc := range []struct {
-		method, path, role, descPart string
-	}{
-		{"get", "/api/items/{id}", "", "of an active user."},
-		{"post", "/api/items/", "writer", "with role `writer` or higher"},
-		{"patch", "/api/items/{id}", "admin", "with role `admin` or higher"},
-		{"delete", "/api/items/{id}", "superadmin", "superuser (role `superadmin` and `is_superuser=true`)"},
+	for _, tc := range []struct{ method, path, role string }{
+		{"get", "/api/items/{id}", ""},
+		{"post", "/api/items/", "writer"},
+		{"patch", "/api/items/{id}", "admin"},
+		{"delete", "/api/items/{id}", "superadmin"},
 	} {
 		op := at(t, m, "paths", tc.path, tc.method).(map[string]any)
 		if toJSON(t, op["security"]) != `[{"bearerAuth":[]}]` {
 			t.Errorf("%s %s: security %v", tc.method, tc.path, op["security"])
 		}
-		if r, _ := op[RoleExtension].(string); r != tc.role {
+		if r, _ := op["x-m8fx-required-role"].(string); r != tc.role {
 			t.Errorf("%s %s: role extension %q, want %q", tc.method, tc.path, r, tc.role)
 		}
-		if d, _ := op["description"].(string); !strings.Contains(d, "**Authorization:** a bearer token") || !strings.Contains(d, tc.descPart) {
-			t.Errorf("%s %s: description %q", tc.method, tc.path, d)
-		}
-		resp := op["responses"].(map[string]any)
-		for _, status := range []string{"401", "403"} {
-			if ref := at(t, resp, status, "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/HTTPError" {
-				t.Errorf("%s %s: %s %v", tc.method, tc.path, status, ref)
-			}
-		}
 	}
-	// The merged description keeps the service's text before the rule.
-	if d := at(t, m, "paths", "/api/items/{id}", "patch", "description").(string); !strings.HasPrefix(d, "Partial update.\n\n**Authorization:**") {
-		t.Errorf("merged description %q", d)
+	// Response headers are written with a string schema by default.
+	h := at(t, m, "paths", "/api/items/{id}", "delete", "responses", "401", "headers", "WWW-Authenticate")
+	if toJSON(t, h) != `{"description":"The challenge.","required":true,"schema":{"type":"string"}}` {
+		t.Errorf("401 header %s", toJSON(t, h))
 	}
-	// Unguarded operations have no security and no 401.
-	op := at(t, m, "paths", "/api/items/", "get").(map[string]any)
-	if _, ok := op["security"]; ok {
-		t.Error("unguarded operation has security")
+	// Public operations say so with an empty requirement; undescribed ones
+	// say nothing.
+	if sec, ok := at(t, m, "paths", "/api/admin/stats", "get").(map[string]any)["security"]; !ok || toJSON(t, sec) != `[]` {
+		t.Errorf("public operation security %v (present %v)", sec, ok)
 	}
-	if _, ok := op["responses"].(map[string]any)["401"]; ok {
-		t.Error("unguarded operation has a 401")
+	if _, ok := at(t, m, "paths", "/api/items/", "get").(map[string]any)["security"]; ok {
+		t.Error("an operation without requirements has security")
 	}
 }
 
@@ -310,9 +308,9 @@ func TestPathConversion(t *testing.T) {
 
 func TestOperationMerge(t *testing.T) {
 	a := Operation{Summary: "A", Tags: []string{"x"}, Body: 1, Responses: map[int]Response{200: {Description: "ok"}, 404: {}}}
-	b := Operation{Description: "B", Role: "reader", Deprecated: true, Responses: map[int]Response{200: {Description: "better"}}}
+	b := Operation{Description: "B", Security: bearer, Extensions: map[string]any{"x-a": 1}, Deprecated: true, Responses: map[int]Response{200: {Description: "better"}}}
 	got := a.Merge(b)
-	if got.Summary != "A" || got.Description != "B" || got.Role != "reader" || !got.Deprecated ||
+	if got.Summary != "A" || got.Description != "B" || len(got.Security) != 1 || got.Extensions["x-a"] != 1 || !got.Deprecated ||
 		!reflect.DeepEqual(got.Tags, []string{"x"}) || got.Body != 1 ||
 		got.Responses[200].Description != "better" || len(got.Responses) != 2 {
 		t.Fatalf("merge %+v", got)
@@ -320,8 +318,8 @@ func TestOperationMerge(t *testing.T) {
 	if len(a.Responses) != 2 || a.Responses[200].Description != "ok" {
 		t.Fatal("merge changed its receiver")
 	}
-	if !(Operation{}).Merge(Operation{Superuser: true}).guarded() || (Operation{}).guarded() {
-		t.Fatal("guarded")
+	if !(Operation{}).Merge(Operation{Public: true}).Public {
+		t.Fatal("Public does not accumulate")
 	}
 }
 

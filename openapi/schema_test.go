@@ -98,7 +98,7 @@ func TestSchemaOfAStruct(t *testing.T) {
 		"ratio":      `{"type":"number","format":"double","examples":[0.5]}`,
 		"float":      `{"type":"number","format":"float"}`,
 		"on":         `{"type":"boolean"}`,
-		"tags":       `{"type":"array","items":{"type":"string"},"maxItems":5}`,
+		"tags":       `{"type":"array","items":{"type":"string","minLength":1},"maxItems":5}`,
 		"fixed":      `{"type":"array","items":{"type":"integer","format":"int64"},"minItems":2,"maxItems":2}`,
 		"attrs":      `{"type":"object","additionalProperties":{"type":"integer","format":"int64"}}`,
 		"blob":       `{"type":"string","contentEncoding":"base64"}`,

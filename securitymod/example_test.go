@@ -19,8 +19,8 @@ func exampleEngine(s *settingsmod.Settings, mw httpmod.Middleware, err error) ht
 		panic(err)
 	}
 	gin.SetMode(gin.TestMode)
-	routes := httpmod.RoutesFunc(func(r gin.IRouter) {
-		r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		r.Gin().GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	})
 	e, err := httpmod.NewEngine(httpmod.EngineParams{
 		Settings: s, Logger: zap.NewNop(), Routes: []httpmod.Routes{routes}, Middleware: []httpmod.Middleware{mw},
@@ -125,8 +125,8 @@ func ExampleOverrideCSP() {
 		panic(err)
 	}
 	gin.SetMode(gin.TestMode)
-	page := httpmod.RoutesFunc(func(r gin.IRouter) {
-		r.GET("/console", func(c *gin.Context) {
+	page := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		r.Gin().GET("/console", func(c *gin.Context) {
 			securitymod.OverrideCSP(c, "default-src 'self'")
 			c.Data(http.StatusOK, "text/html; charset=utf-8", []byte("<html></html>"))
 		})

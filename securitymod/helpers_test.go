@@ -36,15 +36,15 @@ func baseEnv() map[string]string {
 // /ok answers 200, /private 401 (like an auth guard), /boom panics, and
 // /page overrides the CSP with OverrideCSP.
 func testRoutes() httpmod.RoutesFunc {
-	return func(r gin.IRouter) {
-		r.GET("/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
-		r.POST("/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
-		r.GET("/private", func(c *gin.Context) {
+	return func(r *httpmod.Router) {
+		r.Gin().GET("/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
+		r.Gin().POST("/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
+		r.Gin().GET("/private", func(c *gin.Context) {
 			c.Header("WWW-Authenticate", "Bearer")
 			httpmod.AbortWithDetail(c, http.StatusUnauthorized, "Not authenticated")
 		})
-		r.GET("/boom", func(*gin.Context) { panic("boom") })
-		r.GET("/page", func(c *gin.Context) {
+		r.Gin().GET("/boom", func(*gin.Context) { panic("boom") })
+		r.Gin().GET("/page", func(c *gin.Context) {
 			securitymod.OverrideCSP(c, securitymod.DocsCSP)
 			c.String(http.StatusOK, "<html></html>")
 		})

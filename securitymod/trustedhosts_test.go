@@ -125,9 +125,9 @@ func TestTrustedHostsRejectsMalformedItems(t *testing.T) {
 }
 
 func TestNewTrustedHostsWithoutFx(t *testing.T) {
-	routes := httpmod.RoutesFunc(func(r gin.IRouter) {
+	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
 		for _, p := range []string{"/ok", "/health/live", "/health/ready"} {
-			r.GET(p, func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+			r.Gin().GET(p, func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 		}
 	})
 	tests := []struct {

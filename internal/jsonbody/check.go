@@ -115,17 +115,9 @@ type checker struct {
 // stack for the first levels, and only turned into a Loc when a problem is
 // recorded.
 type pathSeg struct {
-	kind uint8 // segName, segKey or segIndex
-	name []byte
-	key  string
-	idx  int
+	name []byte // member name, when idx < 0
+	idx  int    // array index, or -1
 }
-
-const (
-	segName  uint8 = iota // a member name from the body (name)
-	segKey                // a field name from the schema (key)
-	segIndex              // an array index (idx)
-)
 
 func (c *checker) fail(off int, reason string) {
 	if !c.failed {
@@ -155,13 +147,10 @@ func (c *checker) add(p []pathSeg, typ, msg string, ctx map[string]any) {
 	}
 	loc := make([]any, len(p))
 	for i := range p {
-		switch q := &p[i]; q.kind {
-		case segIndex:
-			loc[i] = q.idx
-		case segKey:
-			loc[i] = q.key
-		default:
-			loc[i] = string(q.name)
+		if p[i].idx >= 0 {
+			loc[i] = p[i].idx
+		} else {
+			loc[i] = string(p[i].name)
 		}
 	}
 	c.problems = append(c.problems, Problem{Type: typ, Loc: loc, Msg: msg, Ctx: ctx})
@@ -488,7 +477,7 @@ func allHex(s []byte) bool {
 // for the first few names.
 type nameSet struct {
 	n     int
-	small [16][]byte
+	small [8][]byte
 	big   map[string]struct{}
 }
 
@@ -598,7 +587,7 @@ func (c *checker) object(n *Node, k Kind, p []pathSeg, depth int) {
 				return
 			}
 			c.pos++
-			sub[len(p)] = pathSeg{kind: segName, name: name}
+			sub[len(p)] = pathSeg{name: name, idx: -1}
 			child := elem
 			if k == Object {
 				child = nil
@@ -664,7 +653,7 @@ func (c *checker) object(n *Node, k Kind, p []pathSeg, depth int) {
 			present = seen&(1<<i) != 0
 		}
 		if !present {
-			sub[len(p)] = pathSeg{kind: segKey, key: fields[i].Name}
+			sub[len(p)] = pathSeg{name: []byte(fields[i].Name), idx: -1}
 			c.add(sub, "missing", "Field required", nil)
 		}
 	}
@@ -685,7 +674,7 @@ func (c *checker) array(n *Node, k Kind, p []pathSeg, depth int) {
 		}
 	}
 	count := 0
-	sub := append(p, pathSeg{kind: segIndex}) // sub[len(p)] is the current item
+	sub := append(p, pathSeg{}) // sub[len(p)] is the current item
 	c.skipSpace()
 	if c.pos < len(c.data) && c.data[c.pos] == ']' {
 		c.pos++

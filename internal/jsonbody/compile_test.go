@@ -29,11 +29,13 @@ func summarize(n *Node) []fieldSummary {
 }
 
 type naming struct {
-	Plain    int
-	Tagged   int            `json:"tagged"`
-	Skipped  int            `json:"-"`
-	Dash     int            `json:"-,"`
-	Opt      int            `json:",omitempty"`
+	Plain   int
+	Tagged  int `json:"tagged"`
+	Skipped int `json:"-"`
+	//lint:ignore SA5008 the name "-" is what is being tested
+	Dash int `json:"-,"`
+	Opt  int `json:",omitempty"`
+	//lint:ignore SA5008 an invalid tag name is what is being tested
 	BadTag   int            `json:"a\\b"`
 	Spaces   int            `json:"with space"`
 	_        int            // unexported: ignored
@@ -87,18 +89,23 @@ type inner struct {
 }
 
 type embedMisc struct {
-	Num          // embedded non-struct: a normal field "Num"
+	Num                 // embedded non-struct: a normal field "Num"
 	Base  `json:"base"` // named embedded struct: a normal field
-	inner        // unexported embedded struct: its exported fields
+	inner               // unexported embedded struct: its exported fields
 	Other `json:"-"`    // skipped
 }
 
-type Left struct{ Base }
-type Right struct{ Base }
+type Shared struct {
+	P int
+	Q string
+}
+
+type Left struct{ Shared }
+type Right struct{ Shared }
 
 type embedTwice struct {
-	Left  // Base via Left ...
-	Right // ... and via Right at the same depth: id and Name both dropped
+	Left      // Shared via Left ...
+	Right     // ... and via Right at the same depth: P and Q both dropped
 	Top   int `json:"top"`
 }
 
@@ -305,10 +312,12 @@ type unexportedPtrTagged struct {
 }
 
 type unexportedPtrNoFields struct {
+	//lint:ignore U1000 only its presence matters
 	*hidden // contributes no field: fine
 	X       int
 }
 
+//lint:ignore U1000 only its presence matters
 type hidden struct{ _ int } // no exported field
 
 func TestCompileErrors(t *testing.T) {
@@ -351,9 +360,9 @@ func TestCompileErrors(t *testing.T) {
 }
 
 type Tree struct {
-	Val   int     `json:"val"`
-	Kids  []Tree  `json:"kids"`
-	Left  *Tree   `json:"left"`
+	Val   int              `json:"val"`
+	Kids  []Tree           `json:"kids"`
+	Left  *Tree            `json:"left"`
 	Index map[string]*Tree `json:"index,omitempty"`
 }
 
@@ -387,10 +396,10 @@ func TestCompileRecursive(t *testing.T) {
 	if p := Check(body, n, Options{}); p != nil {
 		t.Errorf("problems: %+v", p)
 	}
-	body = []byte(`{"val":1,"kids":[{"val":"x","kids":[]}],"left":null}`)
+	body = []byte(`{"val":1,"kids":[{"val":"x","kids":[]}],"left":{"val":2}}`)
 	want := []Problem{
 		{Type: "int_type", Loc: []any{"kids", 0, "val"}, Msg: "Input should be a valid integer"},
-		{Type: "missing", Loc: []any{"kids", 0, "left"}, Msg: "Field required"},
+		{Type: "missing", Loc: []any{"left", "kids"}, Msg: "Field required"},
 	}
 	if p := Check(body, n, Options{}); !reflect.DeepEqual(p, want) {
 		t.Errorf("problems\n got %+v\nwant %+v", p, want)

@@ -22,6 +22,9 @@ const maxDepth = 8
 // maxEnumMembers is how many enum members are each sent as a variant.
 const maxEnumMembers = 10
 
+// maxPatternLength is the longest padding of the pattern candidates.
+const maxPatternLength = 16
+
 // multiByte is the character of the variants that count characters, not
 // bytes: one character, two bytes in UTF-8.
 const multiByte = "é"
@@ -395,8 +398,9 @@ var formatSamples = map[string]string{
 	"ipv6":      "2001:db8::1",
 }
 
-// patternCandidates are tried, fitted to the length bounds, against a
-// schema's pattern; the first it matches is the sample.
+// patternCandidates are tried against a schema's pattern, each padded with
+// its last character to the lengths up to maxPatternLength and fitted to the
+// length bounds; the first it matches is the sample.
 var patternCandidates = []string{"a", "A", "ab1", "a b", "1", "aB1", "a-b", "a_b", "a.b", "abc", "ABC", "Ab1", "a1", "+1", "a@b.c", "_"}
 
 func sampleString(s map[string]any) string {
@@ -411,8 +415,10 @@ func sampleString(s map[string]any) string {
 	if p, ok := s["pattern"].(string); ok {
 		if re, err := regexp.Compile(p); err == nil {
 			for _, c := range patternCandidates {
-				if c := fitLength(c, minLen, maxLen); re.MatchString(c) {
-					return c
+				for n := range maxPatternLength {
+					if c := fitLength(c, max(minLen, n), maxLen); re.MatchString(c) {
+						return c
+					}
 				}
 			}
 		}
