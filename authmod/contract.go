@@ -7,7 +7,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// Claims are the access-token claims m8fx reads (DESIGN.md §4).
+// Claims are the access-token claims m8fx reads.
 type Claims struct {
 	jwt.RegisteredClaims
 	// Type must be "access".

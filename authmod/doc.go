@@ -24,24 +24,26 @@
 //
 // # Guards
 //
-// An [Authenticator] makes gin handlers: RequireUser, RequireReader,
-// RequireWriter, RequireAdmin, RequireRole(min) and RequireSuperuser (role
-// superadmin and is_superuser=true). On every request a guard reads
+// [Authenticator.Require] returns the guard of an [Access] as an option of
+// an httpmod route declaration: [AnyUser], [AtLeast] a role of the
+// hierarchy, [AnyOf] exact roles, [Superuser] (role superadmin and
+// is_superuser=true), or [OwnerOr] (the owner of the resource the typed input
+// names, or a minimum role). The guard documents itself: bearer security,
+// its rule, and its 401/403/503 answers. On every request it reads
 // "Authorization: Bearer <token>", validates the token, maps the user,
-// refuses inactive users, asks the revocation checker and compares roles.
-// Handlers read the user with [CurrentUser], [MustCurrentUser] or, from the
-// request context, [UserFromContext]:
+// refuses inactive users, asks the revocation checker and applies the rule.
+// Handlers read the user from the request context with [UserFromContext]:
 //
-//	func (r *ItemRoutes) Register(g gin.IRouter) {
-//		items := g.Group("/items", r.auth.RequireUser())
-//		items.GET("", r.list)
-//		items.DELETE("/:id", r.auth.RequireAdmin(), r.delete)
-//	}
+//	httpmod.Route(r, http.MethodDelete, "/items/:id", h.delete, auth.Require(authmod.AtLeast(authmod.RoleAdmin)))
 //
-//	func (r *ItemRoutes) list(c *gin.Context) {
-//		user := authmod.MustCurrentUser(c)
+//	func (h *handlers) delete(ctx context.Context, in *ItemRef) (*Deleted, error) {
+//		user, _ := authmod.UserFromContext(ctx)
 //		...
 //	}
+//
+// The gin handlers RequireUser, RequireRole(min), RequireSuperuser (and the
+// RequireReader/Writer/Admin shorthands) guard raw gin routes; handlers read
+// the user there with [CurrentUser].
 //
 // Refusals follow the fastapi-m8 contract, with {"detail": ...} bodies:
 //

@@ -67,7 +67,7 @@ type AuthenticatorParams struct {
 // cache of verified tokens. Guards stacked on one route (a group guard plus a
 // route guard) authenticate once per request and check each guard's role.
 //
-// Failures answer per DESIGN.md §4 with {"detail": ...} bodies; the reason is
+// Failures answer as the README's Authentication section lists, with {"detail": ...} bodies; the reason is
 // logged (debug for 401/403, warn for 503) with the request path, never with
 // the token or a library's error text in the response.
 type Authenticator struct {

@@ -17,12 +17,12 @@ import (
 )
 
 // metricsApp is an app with the auth metrics on, the issuer's settings, and
-// GET /api/me behind RequireUser.
+// GET /api/me guarded by auth.Require(authmod.AnyUser()).
 func metricsApp(t *testing.T, env map[string]string) *fxtest_helpers.App {
 	t.Helper()
 	routes := func(a *authmod.Authenticator) httpmod.Routes {
 		return httpmod.RoutesFunc(func(r *httpmod.Router) {
-			r.Gin().GET("/me", a.RequireUser(), func(c *gin.Context) { c.Status(http.StatusNoContent) })
+			httpmod.Handle(r, http.MethodGet, "/me", func(c *gin.Context) { c.Status(http.StatusNoContent) }, a.Require(authmod.AnyUser()))
 		})
 	}
 	base := map[string]string{"METRICS_ENABLED": "true", "METRICS_GROUPS": "auth"}

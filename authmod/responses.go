@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// The "detail" messages of the guards' error answers (DESIGN.md §4). They are
+// The "detail" messages of the guards' error answers. They are
 // the fastapi-m8 messages, so clients of both kits see the same bodies.
 const (
 	DetailNotAuthenticated   = "Not authenticated"

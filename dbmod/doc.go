@@ -35,7 +35,7 @@
 // (host:port/database), never the password; the pool is closed again.
 //
 // OnStop: [DB.Close] closes the pool after the HTTP server has shut down
-// (DESIGN.md §5). fx stops hooks in the reverse order of their appending, and
+// . fx stops hooks in the reverse order of their appending, and
 // the DB hook is appended first: the *DB is built while the HTTP engine is
 // (the health checks the health routes run, and the services' routes, take
 // *DB), before httpmod appends the server's hook.

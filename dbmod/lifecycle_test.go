@@ -35,14 +35,14 @@ func logIndex(t *testing.T, app *fxtest_helpers.App, msg string) int {
 	return -1
 }
 
-// TestStartAndStopOrder (DESIGN.md §5): the pool connects before the HTTP
+// TestStartAndStopOrder: the pool connects before the HTTP
 // server listens and before the ready flag; at stop it closes after the HTTP
 // server has shut down. Checked with and without the health check and with a
 // route that uses the database.
 func TestStartAndStopOrder(t *testing.T) {
 	usesDB := func(db *dbmod.DB) httpmod.Routes {
 		return httpmod.RoutesFunc(func(r *httpmod.Router) {
-			r.Gin().GET("/ping-db", func(c *gin.Context) {
+			httpmod.Handle(r, http.MethodGet, "/ping-db", func(c *gin.Context) {
 				if err := db.Ping(c); err != nil {
 					c.Status(http.StatusServiceUnavailable)
 					return
@@ -239,7 +239,7 @@ func TestDecorateConfig(t *testing.T) {
 }
 
 // TestModuleStopsLast: whether dbmod.Module comes before or after
-// m8fx.Module, the stop order is the DESIGN.md §5 one: HTTP server, auth
+// m8fx.Module, the stop order is the kit's: HTTP server, auth
 // clients, pool.
 func TestModuleStopsLast(t *testing.T) {
 	for _, first := range []bool{true, false} {

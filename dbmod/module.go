@@ -60,7 +60,7 @@ type moduleDBParams struct {
 // BeforeReady components (this *DB) before the auth module and the HTTP
 // server append theirs, whatever the order of the options, so the pool
 // starts first and, fx stopping hooks in reverse order, closes last: after
-// the HTTP shutdown and the auth clients (DESIGN.md §5).
+// the HTTP shutdown and the auth clients.
 func newModuleDB(p moduleDBParams) (*DB, error) {
 	db, err := New(p.Config, p.Logger.Named("db"))
 	if err != nil {

@@ -239,8 +239,8 @@ func (d *Docs) routes() ([]openapi.Route, []openapi.Description, error) {
 	var descs []openapi.Description
 	if d.table != nil {
 		for _, r := range d.table.Routes() {
-			if r.HEADOf {
-				twins[r.Path] = true
+			if r.HEADOf || r.AliasOf != "" {
+				twins[r.Method+" "+r.Path] = true
 				continue
 			}
 			declared[routeKey{r.Method, toOpenAPIPath(r.Path)}] = true
@@ -250,7 +250,7 @@ func (d *Docs) routes() ([]openapi.Route, []openapi.Description, error) {
 	var routes []openapi.Route
 	raw := map[routeKey]bool{}
 	for _, r := range d.engine.Routes() {
-		if d.ownRoute(r.Path) || (r.Method == "HEAD" && twins[r.Path]) {
+		if d.ownRoute(r.Path) || twins[r.Method+" "+r.Path] {
 			continue
 		}
 		if k := (routeKey{r.Method, toOpenAPIPath(r.Path)}); !declared[k] {

@@ -19,7 +19,7 @@ import (
 )
 
 // Environment variables that point tests at real database servers
-// (DESIGN.md §6). .ci/run sets all three.
+// . .ci/run sets all three.
 const (
 	// PostgresDSNEnv holds a PostgreSQL URL, e.g.
 	// postgres://postgres@127.0.0.1:5432/m8fx_test?sslmode=disable.

@@ -41,7 +41,7 @@ func Example() {
 
 	greet := func() httpmod.Routes {
 		return httpmod.RoutesFunc(func(r *httpmod.Router) {
-			r.Gin().GET("/greet", func(c *gin.Context) { c.String(http.StatusOK, "hi") })
+			httpmod.Handle(r, http.MethodGet, "/greet", func(c *gin.Context) { c.String(http.StatusOK, "hi") })
 		})
 	}
 	app := fxtest_helpers.New(t,

@@ -62,8 +62,9 @@ func NewHandler(p HandlerParams) *Handler {
 
 // Register mounts GET /health, GET /health/, GET /health/live and
 // GET /health/ready on r (paths relative to the API_PREFIX group), each
-// documented with its answers. Both /health and /health/ are registered, so
-// neither redirects; the document lists /health/ only.
+// documented with its answers. Both /health and /health/ are served, so
+// neither redirects; the document lists /health only (the lint rule of
+// OpenAPI tools refuses trailing slashes).
 func (h *Handler) Register(r *httpmod.Router) {
 	tag := httpmod.Doc{Tags: []string{"health"}}
 	report := httpmod.Doc{
@@ -71,14 +72,13 @@ func (h *Handler) Register(r *httpmod.Router) {
 		Description: "The aggregate status of the service's checks: `{\"status\": \"ok\"}`, `degraded`, `unknown` or `fail`. " +
 			"Before the service is ready it answers 503 `{\"status\":\"initializing\",\"ready\":false}`. " +
 			"Callers with the health detail credential (header `X-Internal-Token`) get every check's result. " +
-			"Also served without the trailing slash.",
+			"Also served as `/health/`.",
 	}
 	reportAnswers := []httpmod.RouteOption{
 		httpmod.Responds(http.StatusOK, "The service is healthy, degraded or unknown", ReportBody{}),
 		httpmod.Responds(http.StatusServiceUnavailable, "The service is initializing, or a check failed", ReportBody{}),
 	}
-	httpmod.Handle(r, http.MethodGet, "/health/", h.Health, append([]httpmod.RouteOption{tag, report}, reportAnswers...)...)
-	httpmod.Handle(r, http.MethodGet, "/health", h.Health, append([]httpmod.RouteOption{tag, report, httpmod.Doc{Hidden: true}}, reportAnswers...)...)
+	httpmod.Handle(r, http.MethodGet, "/health", h.Health, append([]httpmod.RouteOption{tag, report, httpmod.Alias("/health/")}, reportAnswers...)...)
 	httpmod.Handle(r, http.MethodGet, "/health/live", h.Live, tag,
 		httpmod.Doc{Summary: "Liveness probe", Description: "200 while the process serves requests; never checks dependencies."},
 		httpmod.Responds(http.StatusOK, "The process is alive", ReportBody{}))
@@ -105,7 +105,7 @@ type ReportBody struct {
 // for the public, the detail body (checks, service, version, m8fx) for
 // authorised callers; 503 iff the aggregate is fail. While the app drains at
 // stop it keeps answering the report (the service still serves); only
-// /health/ready turns 503 then (DESIGN.md §4).
+// /health/ready turns 503 then.
 func (h *Handler) Health(c *gin.Context) {
 	if h.readiness.State() == Starting {
 		h.write(c, http.StatusServiceUnavailable, gin.H{"status": statusInitializing, "ready": false})

@@ -115,7 +115,7 @@ func TestHealthNotReady(t *testing.T) {
 }
 
 // TestHealthWhileDraining: during the drain the service still serves, so
-// /health/ keeps answering the report (DESIGN.md §4 turns only readiness to
+// /health/ keeps answering the report (only readiness turns to
 // 503).
 func TestHealthWhileDraining(t *testing.T) {
 	c := statusCheck("db", StatusOK)
@@ -385,8 +385,9 @@ func TestStatusCode(t *testing.T) {
 }
 
 // TestRegisterDeclaresDocumentedRoutes: the handler declares its routes
-// through the router, so each is documented (tag health, its answers),
-// /health is served but hidden, and every GET has a HEAD twin.
+// through the router, so each is documented (tag health, public, its
+// answers with the report body); /health/ is an alias of /health (served,
+// not listed in the document), and every GET has a HEAD twin.
 func TestRegisterDeclaresDocumentedRoutes(t *testing.T) {
 	h := NewHandler(HandlerParams{Config: noCacheCfg(), Readiness: NewReadiness()})
 	table := mustRegister(h, gin.New().Group("/api"))
@@ -395,43 +396,44 @@ func TestRegisterDeclaresDocumentedRoutes(t *testing.T) {
 	for _, r := range table.Routes() {
 		got[key{r.Method, r.Path}] = r
 	}
-	wantStatuses := map[string][]int{
-		"/api/health/":      {http.StatusOK, http.StatusServiceUnavailable},
-		"/api/health":       {http.StatusOK, http.StatusServiceUnavailable},
-		"/api/health/live":  {http.StatusOK},
-		"/api/health/ready": {http.StatusOK, http.StatusServiceUnavailable},
+	tests := []struct {
+		path     string
+		aliasOf  string
+		statuses []int
+	}{
+		{"/api/health", "", []int{http.StatusOK, http.StatusServiceUnavailable}},
+		{"/api/health/", "/api/health", []int{http.StatusOK, http.StatusServiceUnavailable}},
+		{"/api/health/live", "", []int{http.StatusOK}},
+		{"/api/health/ready", "", []int{http.StatusOK, http.StatusServiceUnavailable}},
 	}
-	if len(got) != 2*len(wantStatuses) {
-		t.Errorf("declared %d routes, want %d: %v", len(got), 2*len(wantStatuses), table.Routes())
+	if len(got) != 2*len(tests) {
+		t.Errorf("declared %d routes, want %d: %v", len(got), 2*len(tests), table.Routes())
 	}
-	for path, statuses := range wantStatuses {
-		get, ok := got[key{http.MethodGet, path}]
+	for _, tt := range tests {
+		get, ok := got[key{http.MethodGet, tt.path}]
 		if !ok {
-			t.Errorf("GET %s not declared", path)
+			t.Errorf("GET %s not declared", tt.path)
 			continue
 		}
-		if get.HEADOf {
-			t.Errorf("GET %s marked as a HEAD twin", path)
+		if get.HEADOf || get.AliasOf != tt.aliasOf {
+			t.Errorf("GET %s: HEADOf %v AliasOf %q, want false %q", tt.path, get.HEADOf, get.AliasOf, tt.aliasOf)
 		}
 		op := get.Operation
-		if !reflect.DeepEqual(op.Tags, []string{"health"}) || op.Summary == "" || !op.Public {
-			t.Errorf("GET %s: tags %v summary %q public %v", path, op.Tags, op.Summary, op.Public)
+		if !reflect.DeepEqual(op.Tags, []string{"health"}) || op.Summary == "" || !op.Public || op.Hidden {
+			t.Errorf("GET %s: tags %v summary %q public %v hidden %v", tt.path, op.Tags, op.Summary, op.Public, op.Hidden)
 		}
-		if hidden := path == "/api/health"; op.Hidden != hidden {
-			t.Errorf("GET %s: hidden = %v, want %v", path, op.Hidden, hidden)
-		}
-		for _, st := range statuses {
+		for _, st := range tt.statuses {
 			resp, ok := op.Responses[st]
 			if !ok || resp.Description == "" {
-				t.Errorf("GET %s: response %d not documented: %+v", path, st, op.Responses)
+				t.Errorf("GET %s: response %d not documented: %+v", tt.path, st, op.Responses)
 				continue
 			}
 			if _, ok := resp.Body.(ReportBody); !ok {
-				t.Errorf("GET %s: response %d body %T, want ReportBody", path, st, resp.Body)
+				t.Errorf("GET %s: response %d body %T, want ReportBody", tt.path, st, resp.Body)
 			}
 		}
-		if head, ok := got[key{http.MethodHead, path}]; !ok || !head.HEADOf {
-			t.Errorf("HEAD %s: declared %v, HEADOf %v", path, ok, head.HEADOf)
+		if head, ok := got[key{http.MethodHead, tt.path}]; !ok || !head.HEADOf || head.AliasOf != tt.aliasOf {
+			t.Errorf("HEAD %s: declared %v, HEADOf %v, AliasOf %q", tt.path, ok, head.HEADOf, head.AliasOf)
 		}
 	}
 }

@@ -11,8 +11,8 @@ import (
 
 func TestAccessLog(t *testing.T) {
 	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-		r.Gin().GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
-		r.Gin().GET("/fail", func(c *gin.Context) { c.Status(http.StatusBadGateway) })
+		Handle(r, http.MethodGet, "/items/:id", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
+		Handle(r, http.MethodGet, "/fail", func(c *gin.Context) { c.Status(http.StatusBadGateway) })
 	})})
 	const token = "Bearer eyJhbGciOiJIUzI1NiJ9.SECRET-TOKEN.sig"
 	serve(e, http.MethodGet, "/api/items/42?q=1", "Authorization", token, HeaderRequestID, "rid-1")
@@ -58,7 +58,7 @@ func TestAccessLog(t *testing.T) {
 // TestAccessLogOnPanic: a request whose handler panics is logged too, as 500.
 func TestAccessLogOnPanic(t *testing.T) {
 	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-		r.Gin().GET("/boom", func(*gin.Context) { panic("boom") })
+		Handle(r, http.MethodGet, "/boom", func(*gin.Context) { panic("boom") })
 	})})
 	if rec := serve(e, http.MethodGet, "/api/boom"); rec.Code != http.StatusInternalServerError {
 		t.Fatalf("status %d", rec.Code)

@@ -1,18 +1,34 @@
-// Package httpmod is the HTTP layer of an m8fx service: a gin engine with a
-// fixed middleware order and JSON errors, and an http.Server tied to the fx
-// lifecycle.
+// Package httpmod is the HTTP layer of an m8fx service: typed routes
+// declared once, a gin engine with a fixed middleware order and JSON errors,
+// and an http.Server tied to the fx lifecycle.
 //
 // # Routes
 //
-// A service mounts handlers with [AsRoutes]; they are registered on the
-// API_PREFIX group:
+// A route is one declaration ([Route] for a typed handler, [Handle] for a
+// plain gin handler): method, path, handler, guard, limits and
+// documentation. From it the kit registers the gin route, binds and
+// validates the input (422 with every problem, FastAPI's body), runs the
+// guard, calls the handler with a valid typed value, answers HEAD like GET,
+// and records the OpenAPI operation in the app's [RouteTable], from which
+// docsmod writes the document. A service provides its routes with
+// [AsRoutes]; they are declared on the API_PREFIX [Router]:
 //
-//	func NewItemRoutes(h *ItemHandler) httpmod.Routes {
-//		return httpmod.RoutesFunc(func(r gin.IRouter) {
-//			r.GET("/items/", h.List)
+//	func NewItemRoutes(auth *authmod.Authenticator, h *ItemHandlers) httpmod.Routes {
+//		return httpmod.RoutesFunc(func(r *httpmod.Router) {
+//			g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
+//			httpmod.Route(g, http.MethodGet, "/:id", h.get, auth.Require(authmod.AnyUser()),
+//				httpmod.Responds(http.StatusNotFound, "No item with this id", nil),
+//				httpmod.Doc{Summary: "Read an item"})
 //		})
 //	}
 //	fx.Provide(httpmod.AsRoutes(NewItemRoutes))
+//
+//	// h.get: func(ctx context.Context, in *ItemRef) (*Item, error)
+//	// type ItemRef struct{ ID int64 `path:"id" validate:"min=1"` }
+//
+// See [Route] for the input tags and the rules the document states. A
+// declaration error (a rule the document could not state, an unknown role, a
+// path parameter without a field) fails the app's start with one line.
 //
 // # Middleware order
 //
@@ -40,9 +56,9 @@
 //
 // # API docs
 //
-// The OpenAPI document, Swagger UI and ReDoc are served under API_PREFIX when
-// SET_OPEN_API, SET_DOCS and SET_REDOC allow it, and never in production
-// unless SERVE_DOCS_IN_PRODUCTION=true. The UI assets are embedded.
+// Package docsmod serves the OpenAPI document of the route table, Swagger UI
+// and ReDoc under API_PREFIX when SET_OPEN_API, SET_DOCS and SET_REDOC allow
+// it, and never in production unless SERVE_DOCS_IN_PRODUCTION=true.
 //
 // # Server lifecycle
 //

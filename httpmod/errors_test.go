@@ -9,7 +9,7 @@ import (
 
 func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 	e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-		r.Gin().GET("/items", func(c *gin.Context) { c.Status(200) })
+		Handle(r, http.MethodGet, "/items", func(c *gin.Context) { c.Status(200) })
 	})})
 	tests := []struct {
 		method, path string
@@ -38,8 +38,8 @@ func TestRoutesMountedUnderPrefixAndRoot(t *testing.T) {
 	s.APIPrefix = "/v2"
 	e, _ := newTestEngine(t, EngineParams{
 		Settings:   s,
-		Routes:     routes(func(r *Router) { r.Gin().GET("/a", func(c *gin.Context) { c.String(200, "a") }) }),
-		RootRoutes: routes(func(r *Router) { r.Gin().GET("/metrics", func(c *gin.Context) { c.String(200, "m") }) }),
+		Routes:     routes(func(r *Router) { Handle(r, http.MethodGet, "/a", func(c *gin.Context) { c.String(200, "a") }) }),
+		RootRoutes: routes(func(r *Router) { Handle(r, http.MethodGet, "/metrics", func(c *gin.Context) { c.String(200, "m") }) }),
 	})
 	for path, want := range map[string]int{"/v2/a": 200, "/a": 404, "/metrics": 200, "/v2/metrics": 404} {
 		if rec := serve(e, http.MethodGet, path); rec.Code != want {

@@ -25,7 +25,7 @@ func ExampleNewEngine() {
 		},
 	}
 	items := httpmod.RoutesFunc(func(r *httpmod.Router) {
-		r.Gin().GET("/items/:id", func(c *gin.Context) {
+		httpmod.Handle(r, http.MethodGet, "/items/:id", func(c *gin.Context) {
 			c.JSON(http.StatusOK, gin.H{"id": c.Param("id")})
 		})
 	})

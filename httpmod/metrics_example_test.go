@@ -30,7 +30,7 @@ func ExampleNewMetrics() {
 		panic(err)
 	}
 	items := httpmod.RoutesFunc(func(r *httpmod.Router) {
-		r.Gin().GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, c.Param("id")) })
+		httpmod.Handle(r, http.MethodGet, "/items/:id", func(c *gin.Context) { c.String(http.StatusOK, c.Param("id")) })
 	})
 	engine, err := httpmod.NewEngine(httpmod.EngineParams{
 		Settings:   s,

@@ -73,9 +73,9 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 	e, _ := newTestEngine(t, EngineParams{
 		Middleware: []Middleware{mw},
 		Routes: routes(func(r *Router) {
-			r.Gin().GET("/items/:id", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
-			r.Gin().GET("/boom", func(*gin.Context) { panic("boom") })
-			r.Gin().GET("/late-boom", func(c *gin.Context) {
+			Handle(r, http.MethodGet, "/items/:id", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+			Handle(r, http.MethodGet, "/boom", func(*gin.Context) { panic("boom") })
+			Handle(r, http.MethodGet, "/late-boom", func(c *gin.Context) {
 				c.String(http.StatusAccepted, "partial")
 				panic("after writing")
 			})

@@ -27,7 +27,7 @@ func metricsApp(t *testing.T, env map[string]string, opts ...fxtest_helpers.Opti
 	maps.Copy(all, env)
 	items := func() httpmod.RoutesFunc {
 		return func(r *httpmod.Router) {
-			r.Gin().GET("/items/:id", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"id": c.Param("id")}) })
+			httpmod.Handle(r, http.MethodGet, "/items/:id", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"id": c.Param("id")}) })
 		}
 	}
 	opts = append([]fxtest_helpers.Option{

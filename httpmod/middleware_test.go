@@ -79,7 +79,7 @@ func TestEngineMiddlewareOrder(t *testing.T) {
 	e, _ := newTestEngine(t, EngineParams{
 		Middleware: mws,
 		Routes: routes(func(r *Router) {
-			r.Gin().GET("/x", func(c *gin.Context) { trace = append(trace, "route"); c.Status(204) })
+			Handle(r, http.MethodGet, "/x", func(c *gin.Context) { trace = append(trace, "route"); c.Status(204) })
 		}),
 	})
 	rec := serve(e, http.MethodGet, "/api/x")
@@ -104,7 +104,7 @@ func TestNewEngineRejectsBadMiddleware(t *testing.T) {
 func TestMiddlewarePanicIsRecovered(t *testing.T) {
 	e, _ := newTestEngine(t, EngineParams{
 		Middleware: []Middleware{{Name: "boom", Priority: 1, Handler: func(*gin.Context) { panic("boom") }}},
-		Routes:     routes(func(r *Router) { r.Gin().GET("/x", func(c *gin.Context) { c.Status(200) }) }),
+		Routes:     routes(func(r *Router) { Handle(r, http.MethodGet, "/x", func(c *gin.Context) { c.Status(200) }) }),
 	})
 	rec := serve(e, http.MethodGet, "/api/x")
 	if rec.Code != http.StatusInternalServerError || rec.Body.String() != `{"detail":"Internal Server Error"}` {

@@ -10,12 +10,12 @@ import (
 
 func TestRecovery(t *testing.T) {
 	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-		r.Gin().GET("/panic", func(*gin.Context) { panic("secret internal state") })
-		r.Gin().GET("/panic-after-write", func(c *gin.Context) {
+		Handle(r, http.MethodGet, "/panic", func(*gin.Context) { panic("secret internal state") })
+		Handle(r, http.MethodGet, "/panic-after-write", func(c *gin.Context) {
 			c.String(http.StatusOK, "partial")
 			panic("late")
 		})
-		r.Gin().GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
+		Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
 	})})
 
 	rec := serve(e, http.MethodGet, "/api/panic", HeaderRequestID, "rid-panic")
@@ -54,7 +54,7 @@ func TestRecovery(t *testing.T) {
 
 func TestRecoveryKeepsErrAbortHandler(t *testing.T) {
 	e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-		r.Gin().GET("/abort", func(*gin.Context) { panic(http.ErrAbortHandler) })
+		Handle(r, http.MethodGet, "/abort", func(*gin.Context) { panic(http.ErrAbortHandler) })
 	})})
 	defer func() {
 		if r := recover(); r != http.ErrAbortHandler {

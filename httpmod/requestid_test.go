@@ -51,7 +51,7 @@ func TestRequestIDHeader(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var seen, seenCtx string
 			e, _ := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-				r.Gin().GET("/id", func(c *gin.Context) {
+				Handle(r, http.MethodGet, "/id", func(c *gin.Context) {
 					seen = RequestID(c)
 					seenCtx = RequestID(c.Request.Context())
 					c.Status(200)
@@ -88,7 +88,7 @@ func TestRequestIDOnNotFound(t *testing.T) {
 // the request names the request id, the access log line too.
 func TestRequestLoggerCarriesID(t *testing.T) {
 	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
-		r.Gin().GET("/log", func(c *gin.Context) {
+		Handle(r, http.MethodGet, "/log", func(c *gin.Context) {
 			Logger(c, zap.NewNop()).Info("handler line")
 			c.Status(200)
 		})

@@ -224,7 +224,7 @@ func (cfg *RouteConfig) operation() openapi.Operation {
 }
 
 // declare registers the handler chain for method and path (and its HEAD
-// twin for GET) and records the route in the table.
+// twin for GET, and its aliases) and records the route in the table.
 func (r *Router) declare(method, path string, op openapi.Operation, cfg *RouteConfig, h gin.HandlerFunc) {
 	full := r.fullPath(path)
 	chain := make([]gin.HandlerFunc, 0, len(cfg.Guards)+1)
@@ -232,14 +232,26 @@ func (r *Router) declare(method, path string, op openapi.Operation, cfg *RouteCo
 		chain = append(chain, g.GuardHandler())
 	}
 	chain = append(chain, h)
-	if err := r.table.add(DeclaredRoute{Method: method, Path: full, Operation: op}); err != nil {
-		r.table.fail(method, full, err)
-		return
-	}
-	r.group.Handle(method, path, chain...)
-	if method == http.MethodGet && !r.table.declared(http.MethodHead, full) {
-		if err := r.table.add(DeclaredRoute{Method: http.MethodHead, Path: full, Operation: op, HEADOf: true}); err == nil {
-			r.group.Handle(http.MethodHead, path, append([]gin.HandlerFunc{headAsGet}, chain...)...)
+	for i, p := range append([]string{path}, cfg.Aliases...) {
+		route := DeclaredRoute{Method: method, Path: r.fullPath(p), Operation: op}
+		if i > 0 {
+			if strings.Join(ginParams(p), ",") != strings.Join(ginParams(path), ",") {
+				r.table.fail(method, full, fmt.Errorf("alias %s has other path parameters than the route", p))
+				return
+			}
+			route.AliasOf = full
+		}
+		if err := r.table.add(route); err != nil {
+			r.table.fail(method, route.Path, err)
+			return
+		}
+		r.group.Handle(method, p, chain...)
+		if method == http.MethodGet && !r.table.declared(http.MethodHead, route.Path) {
+			twin := route
+			twin.Method, twin.HEADOf = http.MethodHead, true
+			if err := r.table.add(twin); err == nil {
+				r.group.Handle(http.MethodHead, p, append([]gin.HandlerFunc{headAsGet}, chain...)...)
+			}
 		}
 	}
 }

@@ -32,6 +32,9 @@ type RouteConfig struct {
 	// Responses documents the statuses the handler itself answers with
 	// [Error] (404, 409, ...).
 	Responses map[int]openapi.Response
+	// Aliases are other paths (relative, like the route's) that serve the
+	// same route and are not listed in the document.
+	Aliases []string
 
 	errs []error
 }
@@ -107,4 +110,11 @@ func Responds(status int, description string, body any) RouteOption {
 		}
 		c.Responses[status] = openapi.Response{Description: description, Body: body}
 	})
+}
+
+// Alias serves the route on another path too (relative to the router, like
+// the route's own), without listing it in the document: e.g. "/items/"
+// beside "/items", since the engine does not redirect trailing slashes.
+func Alias(path string) RouteOption {
+	return optionFunc(func(c *RouteConfig) { c.Aliases = append(c.Aliases, path) })
 }

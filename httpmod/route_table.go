@@ -39,6 +39,9 @@ type DeclaredRoute struct {
 	// HEADOf is set on the HEAD twin of a GET route: it is served, and left
 	// out of the document (HEAD is implied by GET, RFC 9110 §9.3.2).
 	HEADOf bool
+	// AliasOf is the documented path of a route served on this one too
+	// ([Alias]); aliases are left out of the document.
+	AliasOf string
 }
 
 // RouteTable is the app's table of declared routes. It holds the request

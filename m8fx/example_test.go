@@ -27,7 +27,7 @@ func Example() {
 	}
 	hello := func() httpmod.Routes {
 		return httpmod.RoutesFunc(func(r *httpmod.Router) {
-			r.Gin().GET("/hello", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
+			httpmod.Handle(r, http.MethodGet, "/hello", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
 		})
 	}
 	var server *httpmod.Server

@@ -91,7 +91,7 @@ func TestGracefulDrain(t *testing.T) {
 	release := make(chan struct{})
 	slow := func() httpmod.Routes {
 		return httpmod.RoutesFunc(func(r *httpmod.Router) {
-			r.Gin().GET("/slow", func(c *gin.Context) {
+			httpmod.Handle(r, http.MethodGet, "/slow", func(c *gin.Context) {
 				close(entered)
 				<-release
 				c.String(http.StatusOK, "finished")
@@ -155,7 +155,7 @@ func TestGracefulDrain(t *testing.T) {
 	<-stopped
 }
 
-// TestHookOrder checks DESIGN §5 through fx's own hook events: the auth
+// TestHookOrder checks the lifecycle order through fx's own hook events: the auth
 // module starts (JWKS first fetch) before the HTTP server listens, the ready
 // hook runs last; on stop the ready flag clears first, the HTTP server shuts
 // down next, and the auth clients close after it.

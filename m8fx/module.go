@@ -24,7 +24,7 @@ const defaultStopTimeout = 90 * time.Second
 // the start/stop lifecycle (startup validators, ready flag, drain). Databases
 // stay opt-in (dbmod.Module), in any position among the options.
 //
-// Hook order (DESIGN §5), whatever order the options are listed in: start
+// Hook order, whatever order the options are listed in: start
 // runs the components marked BeforeReady (the database), then the auth
 // module (JWKS first fetch), then the HTTP listen, then the startup
 // validators and the ready flag; stop runs in reverse.

@@ -1,29 +1,20 @@
-// Package openapi writes OpenAPI 3.1 documents from a service's registered
-// gin routes: every route appears with its method, path and path
-// parameters, and [Operation] descriptions add what the routes cannot tell
-// by themselves: summaries, tags, query parameters, request and response
-// bodies (JSON Schemas built from Go types by reflection, see [Schemas]),
-// and the bearer security and minimum role of guarded routes.
+// Package openapi is the OpenAPI 3.1 model of the kit and the reflection
+// that turns Go types into JSON Schemas (see [Schemas]): JSON names from
+// json tags, required properties from the types (pointers, omitempty,
+// defaults), and the keywords of the validate rules (min/max → minLength,
+// maximum, maxItems..., oneof → enum, dive → items, pattern tags, runtime
+// limits), so that a document states exactly the rules httpmod's typed
+// routes enforce.
 //
-// Services normally do not call this package directly: httpmod's docs
-// module serves {API_PREFIX}/openapi.json, Swagger UI and ReDoc, and
-// httpmod.Describe attaches an Operation to a route:
+// Services normally do not call this package directly: httpmod.Route and
+// httpmod.Handle record an [Operation] for each declared route, and docsmod
+// runs the [Generator] over them to serve {API_PREFIX}/openapi.json. The generator
+// knows nothing of authentication: guards describe themselves with
+// [Operation.Security], [Operation.SecuritySchemes], [Operation.Extensions]
+// and their responses; a route without a guard is [Operation.Public]
+// (`security: []`).
 //
-//	fx.Provide(httpmod.AsRoutes(NewItemRoutes)),
-//	httpmod.Describe("POST", "/items/", openapi.Operation{
-//		Summary:   "Create an item",
-//		Tags:      []string{"items"},
-//		Role:      "writer", // the route uses auth.RequireWriter()
-//		Body:      ItemCreate{},
-//		Responses: map[int]openapi.Response{201: {Description: "Created", Body: Item{}}},
-//	}),
-//
-// # Security
-//
-// gin handlers are opaque, so the generator cannot see which routes carry an
-// authmod guard: a guarded route says so with Operation.Security,
-// Operation.Role or Operation.Superuser. The operation then gets the
-// bearerAuth security requirement (components.securitySchemes: http bearer,
-// JWT), its minimum role in the description and in the x-m8fx-required-role
-// extension, and 401/403 responses with the kit's {"detail": ...} body.
+// Package openapitest checks documents against the official OpenAPI 3.1
+// schema, checks responses against a document, and tests that a server
+// accepts exactly what its document accepts.
 package openapi

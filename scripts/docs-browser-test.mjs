@@ -6,7 +6,7 @@
 //   API_PREFIX      default /api
 //   ARTIFACTS       directory for the screenshots (required)
 //   EXPECT_PATHS    comma list of OpenAPI paths the pages must list
-//                   (default: /api/items/,/api/items/{id})
+//                   (default: /api/items,/api/items/{id})
 //   EXPECT_TITLE    the document title (default: Item Service)
 //   CHROMIUM        the browser binary (default /usr/bin/chromium)
 //
@@ -22,7 +22,7 @@ const baseURL = required("BASE_URL").replace(/\/$/, "");
 const artifacts = required("ARTIFACTS");
 const prefix = (process.env.API_PREFIX ?? "/api").replace(/\/$/, "");
 const title = process.env.EXPECT_TITLE ?? "Item Service";
-const expectPaths = (process.env.EXPECT_PATHS ?? `${prefix}/items/,${prefix}/items/{id}`)
+const expectPaths = (process.env.EXPECT_PATHS ?? `${prefix}/items,${prefix}/items/{id}`)
   .split(",").map((s) => s.trim()).filter(Boolean);
 const PAGE_TIMEOUT_MS = 30_000;
 
@@ -191,7 +191,7 @@ try {
     expectedTitle: `${title} - ReDoc`,
     ready: (page) => page.locator("[data-section-id^='tag/'], [data-section-id^='operation/']").first()
       .waitFor({ state: "attached", timeout: PAGE_TIMEOUT_MS }),
-    // ReDoc prints each operation's path in its endpoint box ("GET /api/items/").
+    // ReDoc prints each operation's path in its endpoint box ("GET /api/items").
     listedPaths: (page) => page.evaluate(() => {
       const text = document.body.innerText;
       return [...text.matchAll(/(?:GET|POST|PUT|PATCH|DELETE)\s*\n?\s*(\/\S*)/g)].map((m) => m[1]);

@@ -8,7 +8,7 @@
 #
 # Usage: scripts/docs-browser-test.sh [ARTIFACTS_DIR]
 #   ARTIFACTS_DIR  default: $DOCS_TEST_ARTIFACTS, else a new temp directory
-#   EXPECT_PATHS   paths the pages must list (default: /api/items/,/api/items/{id})
+#   EXPECT_PATHS   paths the pages must list (default: /api/items,/api/items/{id})
 #
 # Needs: Go, Node.js >= 20 with npm, and Debian's chromium (installed here
 # with apt-get when missing; that needs root). playwright-core comes from

@@ -159,7 +159,7 @@ func TestCORSPreflight(t *testing.T) {
 
 func TestCORSKeepsHandlerVary(t *testing.T) {
 	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
-		r.Gin().GET("/gz", func(c *gin.Context) {
+		httpmod.Handle(r, http.MethodGet, "/gz", func(c *gin.Context) {
 			c.Writer.Header().Add("Vary", "Accept-Encoding")
 			c.String(http.StatusOK, "x")
 		})
@@ -228,7 +228,7 @@ func TestCORSMiddlewareSlot(t *testing.T) {
 
 // okRoute mounts GET /ok.
 func okRoute() httpmod.RoutesFunc {
-	return func(r *httpmod.Router) { r.Gin().GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") }) }
+	return func(r *httpmod.Router) { httpmod.Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") }) }
 }
 
 // engineWith builds an engine without fx: the three securitymod middleware

@@ -20,7 +20,7 @@ func exampleEngine(s *settingsmod.Settings, mw httpmod.Middleware, err error) ht
 	}
 	gin.SetMode(gin.TestMode)
 	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
-		r.Gin().GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+		httpmod.Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	})
 	e, err := httpmod.NewEngine(httpmod.EngineParams{
 		Settings: s, Logger: zap.NewNop(), Routes: []httpmod.Routes{routes}, Middleware: []httpmod.Middleware{mw},
@@ -126,7 +126,7 @@ func ExampleOverrideCSP() {
 	}
 	gin.SetMode(gin.TestMode)
 	page := httpmod.RoutesFunc(func(r *httpmod.Router) {
-		r.Gin().GET("/console", func(c *gin.Context) {
+		httpmod.Handle(r, http.MethodGet, "/console", func(c *gin.Context) {
 			securitymod.OverrideCSP(c, "default-src 'self'")
 			c.Data(http.StatusOK, "text/html; charset=utf-8", []byte("<html></html>"))
 		})

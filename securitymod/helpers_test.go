@@ -37,14 +37,14 @@ func baseEnv() map[string]string {
 // /page overrides the CSP with OverrideCSP.
 func testRoutes() httpmod.RoutesFunc {
 	return func(r *httpmod.Router) {
-		r.Gin().GET("/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
-		r.Gin().POST("/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
-		r.Gin().GET("/private", func(c *gin.Context) {
+		httpmod.Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
+		httpmod.Handle(r, http.MethodPost, "/ok", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) })
+		httpmod.Handle(r, http.MethodGet, "/private", func(c *gin.Context) {
 			c.Header("WWW-Authenticate", "Bearer")
 			httpmod.AbortWithDetail(c, http.StatusUnauthorized, "Not authenticated")
 		})
-		r.Gin().GET("/boom", func(*gin.Context) { panic("boom") })
-		r.Gin().GET("/page", func(c *gin.Context) {
+		httpmod.Handle(r, http.MethodGet, "/boom", func(*gin.Context) { panic("boom") })
+		httpmod.Handle(r, http.MethodGet, "/page", func(c *gin.Context) {
 			securitymod.OverrideCSP(c, securitymod.DocsCSP)
 			c.String(http.StatusOK, "<html></html>")
 		})

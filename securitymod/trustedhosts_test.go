@@ -127,7 +127,7 @@ func TestTrustedHostsRejectsMalformedItems(t *testing.T) {
 func TestNewTrustedHostsWithoutFx(t *testing.T) {
 	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
 		for _, p := range []string{"/ok", "/health/live", "/health/ready"} {
-			r.Gin().GET(p, func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+			httpmod.Handle(r, http.MethodGet, p, func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 		}
 	})
 	tests := []struct {

@@ -134,7 +134,7 @@ func TestReplicasStartTogether(t *testing.T) {
 	})
 }
 
-// TestServiceStopOrder (DESIGN.md §5): the database connects before the HTTP
+// TestServiceStopOrder: the database connects before the HTTP
 // server listens, and closes after it has shut down.
 func TestServiceStopOrder(t *testing.T) {
 	app := newItemsApp(t, fxtest_helpers.WithSQLite())

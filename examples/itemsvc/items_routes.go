@@ -15,14 +15,14 @@ import (
 
 // NewItemRoutes declares the item catalogue under API_PREFIX:
 //
-//	GET    /items/       any user          a page of items, newest first (?limit=1..100&offset=0..&q=)
-//	POST   /items/       writer+           201 with the new item
+//	GET    /items        any user          a page of items, newest first (?limit=1..100&offset=0..&q=)
+//	POST   /items        writer+           201 with the new item
 //	GET    /items/:id    any user          the item; 404 when absent
 //	PATCH  /items/:id    owner or admin+   the changed item; 404 when absent
 //	DELETE /items/:id    admin+            200 {"deleted": id}; 404 when absent
 //	POST   /items/purge  superuser         200 {"deleted": count}
 //
-// Each route is one declaration: its guard answers first (401, 403, 503),
+// /items/ serves the same as /items. Each route is one declaration: its guard answers first (401, 403, 503),
 // then its input is bound and validated (422 with every problem), then the
 // handler runs with a valid, typed input.
 func NewItemRoutes(db *dbmod.DB, auth *authmod.Authenticator, log *zap.Logger) httpmod.Routes {
@@ -30,9 +30,10 @@ func NewItemRoutes(db *dbmod.DB, auth *authmod.Authenticator, log *zap.Logger) h
 	notFound := httpmod.Responds(http.StatusNotFound, "No item with this id", nil)
 	return httpmod.RoutesFunc(func(r *httpmod.Router) {
 		g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
-		httpmod.Route(g, http.MethodGet, "/", h.list, auth.Require(authmod.AnyUser()),
+		// /items and /items/ serve the same routes; the document lists /items.
+		httpmod.Route(g, http.MethodGet, "", h.list, auth.Require(authmod.AnyUser()), httpmod.Alias("/"),
 			httpmod.Doc{Summary: "List items", Description: "A page of items, newest first, and how many items match."})
-		httpmod.Route(g, http.MethodPost, "/", h.create, auth.Require(authmod.AtLeast(authmod.RoleWriter)),
+		httpmod.Route(g, http.MethodPost, "", h.create, auth.Require(authmod.AtLeast(authmod.RoleWriter)), httpmod.Alias("/"),
 			httpmod.Status(http.StatusCreated), httpmod.BodyLimit(64<<10),
 			httpmod.Doc{Summary: "Create an item", Description: "The item is owned by the caller (the token's subject)."})
 		httpmod.Route(g, http.MethodPost, "/purge", h.purge, auth.Require(authmod.Superuser()),

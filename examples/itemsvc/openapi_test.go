@@ -61,8 +61,8 @@ func TestOpenAPIDocument(t *testing.T) {
 
 	// The items routes, their guards and schemas.
 	for _, tc := range []struct{ method, path, role string }{
-		{"GET", "/api/items/", ""},
-		{"POST", "/api/items/", "writer"},
+		{"GET", "/api/items", ""},
+		{"POST", "/api/items", "writer"},
 		{"GET", "/api/items/{id}", ""},
 		{"PATCH", "/api/items/{id}", "admin"},
 		{"DELETE", "/api/items/{id}", "admin"},
@@ -77,7 +77,7 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("%s %s: no 403", tc.method, tc.path)
 		}
 	}
-	create := op("POST", "/api/items/")
+	create := op("POST", "/api/items")
 	if create.RequestBody == nil || create.RequestBody.Content["application/json"].Schema.Ref != "#/components/schemas/ItemCreate" ||
 		schemaRef(create, "201") != "#/components/schemas/Item" {
 		t.Errorf("create %+v", create)
@@ -89,7 +89,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Errorf("404 body %s", ref)
 	}
 	var query []string
-	for _, p := range op("GET", "/api/items/").Parameters {
+	for _, p := range op("GET", "/api/items").Parameters {
 		query = append(query, p.In+":"+p.Name)
 	}
 	if strings.Join(query, ",") != "query:limit,query:offset,query:q" {

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // thingsDoc is the document of the fixture service: a guarded POST
@@ -513,5 +516,102 @@ func TestConformanceSendsWhatItSays(t *testing.T) {
 		if !strings.Contains(all+"\n", want+"\n") {
 			t.Errorf("no request %q among:\n%s", want, all)
 		}
+	}
+}
+
+// widgetsDoc uses what thingsDoc does not: allOf, a nullable $ref, const,
+// exclusive number bounds, arrays of objects, a patterned path parameter,
+// a required header and an enum query parameter.
+const widgetsDoc = `{
+  "openapi": "3.1.0",
+  "info": {"title": "Widgets", "version": "1.0.0"},
+  "paths": {
+    "/widgets/{code}": {
+      "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 4}}],
+      "put": {
+        "parameters": [
+          {"name": "mode", "in": "query", "required": true, "schema": {"type": "string", "enum": ["fast", "slow"]}},
+          {"name": "ratio", "in": "query", "schema": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}},
+          {"name": "X-Batch", "in": "header", "required": true, "schema": {"type": "string", "minLength": 2, "maxLength": 8}}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Widget"}}}},
+        "responses": {"204": {"description": "Stored"}, "422": {"description": "Invalid",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}}
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "Base": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 5}}},
+      "Widget": {"allOf": [{"$ref": "#/components/schemas/Base"}, {
+        "type": "object",
+        "required": ["parts", "kind"],
+        "properties": {
+          "kind": {"const": "w"},
+          "owner": {"anyOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "null"}]},
+          "parts": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"$ref": "#/components/schemas/Part"}},
+          "weight": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10},
+          "note": {"type": ["string", "null"], "maxLength": 3}
+        }
+      }]},
+      "Owner": {"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "format": "email", "maxLength": 20}}},
+      "Part": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "minimum": -3, "maximum": 3}}},
+      "HTTPValidationError": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "array"}}}
+    }
+  }
+}`
+
+// TestConformanceAgreesWithJSONSchema runs Conformance on a server that
+// checks the body with santhosh-tekuri/jsonschema (JSON Schema 2020-12),
+// not libopenapi-validator, and its parameters by hand: every verdict of
+// the document must be the same.
+func TestConformanceAgreesWithJSONSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	root, err := jsonschema.UnmarshalJSON(strings.NewReader(widgetsDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("widgets.json", root); err != nil {
+		t.Fatal(err)
+	}
+	widget, err := c.Compile("widgets.json#/components/schemas/Widget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`^[a-z]+$`)
+	requests := 0
+	h := http.NewServeMux()
+	h.HandleFunc("PUT /widgets/{code}", func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		var problems []problem
+		bad := func(loc ...any) { problems = append(problems, problem{Type: "invalid", Loc: loc, Msg: "invalid"}) }
+		if c := r.PathValue("code"); !code.MatchString(c) || utf8.RuneCountInString(c) > 4 {
+			bad("path", "code")
+		}
+		if m := r.URL.Query().Get("mode"); m != "fast" && m != "slow" {
+			bad("query", "mode")
+		}
+		if q := r.URL.Query(); q.Has("ratio") {
+			if f, err := strconv.ParseFloat(q.Get("ratio"), 64); err != nil || f <= 0 || f > 1 {
+				bad("query", "ratio")
+			}
+		}
+		if n := len(r.Header.Get("X-Batch")); n < 2 || n > 8 {
+			bad("header", "X-Batch")
+		}
+		body, err := jsonschema.UnmarshalJSON(r.Body)
+		if err != nil || widget.Validate(body) != nil {
+			bad("body")
+		}
+		if len(problems) > 0 {
+			refuse(w, 422, problems...)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	Conformance(t, h, []byte(widgetsDoc), ConformanceOptions{})
+	t.Logf("%d requests", requests)
+	if requests < 40 {
+		t.Errorf("only %d requests", requests)
 	}
 }
