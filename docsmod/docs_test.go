@@ -489,4 +489,3 @@ func TestDocsWithoutAnEngine(t *testing.T) {
 		t.Fatalf("Enabled() %v %v %v", o, sw, r)
 	}
 }
-

@@ -228,7 +228,9 @@ func TestCORSMiddlewareSlot(t *testing.T) {
 
 // okRoute mounts GET /ok.
 func okRoute() httpmod.RoutesFunc {
-	return func(r *httpmod.Router) { httpmod.Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") }) }
+	return func(r *httpmod.Router) {
+		httpmod.Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	}
 }
 
 // engineWith builds an engine without fx: the three securitymod middleware
