@@ -20,6 +20,8 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		{http.MethodGet, "/", 404, `{"detail":"Not Found"}`},
 		{http.MethodDelete, "/api/items", 405, `{"detail":"Method Not Allowed"}`},
 		{http.MethodGet, "/api/items", 200, ``},
+		{http.MethodHead, "/api/items", 200, ``}, // the HEAD twin of a declared GET
+		{http.MethodPost, "/api/items", 405, `{"detail":"Method Not Allowed"}`},
 		{http.MethodGet, "/api/items/", 404, `{"detail":"Not Found"}`}, // no redirect around the middleware
 	}
 	for _, tt := range tests {

@@ -84,6 +84,7 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 	for _, rq := range []struct{ method, path string }{
 		{"GET", "/api/items/1"}, {"GET", "/api/items/2"}, {"GET", "/api/nothing"},
 		{"POST", "/api/items/1"}, {"BREW", "/api/items/1"}, {"GET", "/api/boom"}, {"GET", "/api/late-boom"},
+		{"HEAD", "/api/items/3"},
 	} {
 		serve(e, rq.method, rq.path)
 	}
@@ -94,6 +95,7 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 		want   float64
 	}{
 		{"api_http_requests_total", map[string]string{"method": "GET", "endpoint": "/api/items/:id", "status_code": "200"}, 2},
+		{"api_http_requests_total", map[string]string{"method": "HEAD", "endpoint": "/api/items/:id", "status_code": "200"}, 1},
 		{"api_http_requests_total", map[string]string{"method": "GET", "endpoint": UnmatchedRoute, "status_code": "404"}, 1},
 		{"api_http_requests_total", map[string]string{"method": "POST", "endpoint": UnmatchedRoute, "status_code": "405"}, 1},
 		{"api_http_requests_total", map[string]string{"method": MethodOther, "endpoint": UnmatchedRoute, "status_code": "405"}, 1},
@@ -102,7 +104,7 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 		{"api_http_errors_total", map[string]string{"method": "GET", "endpoint": UnmatchedRoute, "status_class": "4xx"}, 1},
 		{"api_http_errors_total", map[string]string{"method": "POST", "endpoint": UnmatchedRoute, "status_class": "4xx"}, 1},
 		{"api_http_errors_total", map[string]string{"method": "GET", "endpoint": "/api/boom", "status_class": "5xx"}, 1},
-		{"api_http_status_total", map[string]string{"status_code": "200"}, 2},
+		{"api_http_status_total", map[string]string{"status_code": "200"}, 3},
 		{"api_http_status_total", map[string]string{"status_code": "404"}, 1},
 		{"api_http_status_total", map[string]string{"status_code": "405"}, 2},
 		{"api_http_errors_total", map[string]string{"method": MethodOther, "endpoint": UnmatchedRoute, "status_class": "4xx"}, 1},

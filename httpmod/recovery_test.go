@@ -64,3 +64,38 @@ func TestRecoveryKeepsErrAbortHandler(t *testing.T) {
 	serve(e, http.MethodGet, "/api/abort")
 	t.Fatal("ErrAbortHandler was swallowed")
 }
+
+// TestRecoveryHEAD: the HEAD twin of a GET route answers a panic like GET
+// does (500, logged once), and a panic after the handler wrote keeps the
+// written status.
+func TestRecoveryHEAD(t *testing.T) {
+	e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
+		Handle(r, http.MethodGet, "/panic", func(*gin.Context) { panic("secret internal state") })
+		Handle(r, http.MethodGet, "/panic-after-write", func(c *gin.Context) {
+			c.String(http.StatusOK, "partial")
+			panic("late")
+		})
+	})})
+
+	get := serve(e, http.MethodGet, "/api/panic")
+	head := serve(e, http.MethodHead, "/api/panic", HeaderRequestID, "rid-head-panic")
+	if head.Code != http.StatusInternalServerError || head.Code != get.Code {
+		t.Errorf("HEAD of a panicking route = %d, want 500 like GET (%d)", head.Code, get.Code)
+	}
+	if ct := head.Header().Get("Content-Type"); ct != get.Header().Get("Content-Type") {
+		t.Errorf("HEAD Content-Type = %q, GET %q", ct, get.Header().Get("Content-Type"))
+	}
+	var headPanics int
+	for _, l := range logs.FilterMessage("panic while serving request").All() {
+		if l.ContextMap()["request_id"] == "rid-head-panic" {
+			headPanics++
+		}
+	}
+	if headPanics != 1 {
+		t.Errorf("HEAD panic logged %d times, want 1", headPanics)
+	}
+
+	if rec := serve(e, http.MethodHead, "/api/panic-after-write"); rec.Code != http.StatusOK {
+		t.Errorf("HEAD: panic after write changed the status to %d", rec.Code)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/m8fx/kit/openapi/openapitest"
 )
 
@@ -30,6 +32,37 @@ type item struct {
 	Name string `json:"name"`
 }
 
+// noteCreate has a rule with a runtime limit.
+type noteCreate struct {
+	Text string   `json:"text" validate:"min=1,max_of=note_len"`
+	Tags []string `json:"tags,omitempty" validate:"max=5,dive,max_of=tag_len"`
+}
+
+// searchInput is a typed route's input: path, query and header parameters
+// and a JSON body.
+type searchInput struct {
+	ID     uuid.UUID  `path:"id" doc:"The item id"`
+	Limit  int        `query:"limit" default:"20" validate:"min=1,max=100"`
+	Q      *string    `query:"q" validate:"omitnil,max=80" doc:"Full-text filter"`
+	Sort   string     `query:"sort" validate:"oneof=name created"`
+	Dry    bool       `query:"dry" default:"false"`
+	Tenant string     `header:"X-Tenant" pattern:"^[a-z]+$"`
+	Trace  *string    `header:"X-Trace"`
+	Body   noteCreate // required: not a pointer
+}
+
+// uploadInput has an optional body and no parameters.
+type uploadInput struct {
+	Body *itemCreate
+}
+
+var (
+	bearerReq    = SecurityReq{"bearerAuth": {}}
+	apiKeyReq    = SecurityReq{"apiKey": {}}
+	bearerScheme = SecurityScheme{Type: "http", Scheme: "bearer", BearerFormat: "JWT", Description: "An access token."}
+	apiKeyScheme = SecurityScheme{Type: "apiKey", In: "header", Name: "X-API-Key"}
+)
+
 var testRoutes = []Route{
 	{"GET", "/api/items/"},
 	{"POST", "/api/items/"},
@@ -39,33 +72,81 @@ var testRoutes = []Route{
 	{"GET", "/api/files/*path"},
 	{"GET", "/api/admin/stats"},
 	{"GET", "/api/hidden"},
+	{"POST", "/api/search/:id"},
+	{"POST", "/api/uploads/"},
 	{"CONNECT", "/api/tunnel"},
 	{"GET", "/metrics"},
 }
 
-func generateTestDoc(t *testing.T) (*Document, []Description, map[string]any) {
-	t.Helper()
-	g := Generator{Info: Info{Title: "Items", Version: "1.0.0"}, Tags: []Tag{{Name: "items", Description: "Catalogue items"}}}
-	doc, unmatched := g.Generate(testRoutes, []Description{
-		{"GET", "/api/items/", Operation{Summary: "List items", Tags: []string{"items"}, Query: listQuery{},
-			Responses: map[int]Response{200: {Description: "The items", Body: []item{}}}}},
-		{"POST", "/api/items/", Operation{Summary: "Create an item", Tags: []string{"items"}, Security: bearer, SecuritySchemes: bearerScheme,
+var testLimits = map[string]int64{"note_len": 500, "tag_len": 32}
+
+func testDescriptions() []Description {
+	return []Description{
+		{"GET", "/api/items/", Operation{
+			Summary: "List items", Tags: []string{"items"}, Query: listQuery{}, Public: true,
+			Responses: map[int]Response{200: {Description: "The items", Body: []item{}, Headers: map[string]Header{
+				"X-Total-Count": {Description: "Items in all pages", Schema: &Schema{Type: Types{"integer"}}, Required: true},
+				"Link":          {},
+			}}},
+		}},
+		{"POST", "/api/items/", Operation{
+			Summary: "Create an item", Tags: []string{"items"},
+			Security: []SecurityReq{bearerReq}, SecuritySchemes: map[string]SecurityScheme{"bearerAuth": bearerScheme},
 			Extensions: map[string]any{"x-m8fx-required-role": "writer"},
 			Body:       itemCreate{}, BodyDescription: "The new item",
-			Responses: map[int]Response{201: {Body: item{}}, 422: {Body: ErrorBody()}}}},
-		{"GET", "/api/items/{id}", Operation{Summary: "Read an item", Tags: []string{"items"}, Security: bearer, SecuritySchemes: bearerScheme,
-			PathParams: itemPath{}, Responses: map[int]Response{200: {Body: &item{}}}}},
-		{"DELETE", "/api/items/:id", Operation{Summary: "Delete an item", Tags: []string{"items"}, Security: bearer, SecuritySchemes: bearerScheme,
-			Extensions: map[string]any{"x-m8fx-required-role": "superadmin"},
-			Responses:  map[int]Response{204: {}, 401: {Body: ErrorBody(), Headers: map[string]Header{"WWW-Authenticate": {Description: "The challenge.", Required: true}}}}}},
+			Responses: map[int]Response{201: {Body: item{}}, 401: {Body: ErrorBody()}, 422: {Body: ValidationErrorBody()}},
+		}},
+		// Two alternative requirements, each with its scheme.
+		{"GET", "/api/items/{id}", Operation{
+			Summary: "Read an item", Tags: []string{"items"},
+			Security:        []SecurityReq{bearerReq, apiKeyReq},
+			SecuritySchemes: map[string]SecurityScheme{"bearerAuth": bearerScheme, "apiKey": apiKeyScheme},
+			PathParams:      itemPath{}, Responses: map[int]Response{200: {Body: &item{}}},
+		}},
+		// Neither security nor Public: the document's default applies.
+		{"DELETE", "/api/items/:id", Operation{Summary: "Delete an item", Tags: []string{"items"},
+			Responses: map[int]Response{204: {}}}},
 		// A second description of the same route adds the security.
 		{"PATCH", "/api/items/:id", Operation{Summary: "Update an item", Tags: []string{"items"}}},
-		{"patch", "/api/items/:id", Operation{Security: bearer, Extensions: map[string]any{"x-m8fx-required-role": "admin"}, Description: "Partial update."}},
+		{"patch", "/api/items/:id", Operation{
+			Description: "Partial update.", Security: []SecurityReq{bearerReq},
+			SecuritySchemes: map[string]SecurityScheme{"bearerAuth": bearerScheme},
+			Extensions:      map[string]any{"x-m8fx-owner": true},
+		}},
+		{"GET", "/api/files/*path", Operation{Responses: map[int]Response{200: {
+			Description: "The file", MediaType: "application/octet-stream", Body: &Schema{Type: Types{"string"}, Format: "binary"},
+			Headers: map[string]Header{"Content-Disposition": {Description: "The file name"}},
+		}}}},
 		{"GET", "/api/hidden", Operation{Hidden: true}},
-		{"GET", "/api/admin/stats", Operation{Tags: []string{"admin"}, OperationID: "stats", Public: true}},
+		{"GET", "/api/admin/stats", Operation{Tags: []string{"admin"}, OperationID: "stats",
+			Extensions: map[string]any{"x-m8fx-required-role": "superadmin", "x-internal": true}}},
+		{"POST", "/api/search/:id", Operation{Summary: "Search", Tags: []string{"search"}, Input: searchInput{},
+			BodyDescription: "The note",
+			Responses:       map[int]Response{200: {Body: []item{}}, 422: {Body: ValidationErrorBody()}}}},
+		{"POST", "/api/uploads/", Operation{Input: reflect.TypeFor[uploadInput](), Public: true}},
 		{"GET", "/api/nowhere", Operation{Summary: "typo"}},
 		{"PUT", "/api/items/:id", Operation{Summary: "not registered"}},
-	})
+	}
+}
+
+func generateTestDoc(t *testing.T) (*Document, []Description, map[string]any) {
+	t.Helper()
+	g := Generator{
+		Info: Info{Title: "Items", Version: "1.0.0"},
+		Tags: []Tag{{Name: "items", Description: "Catalogue items"}},
+		Limits: func(name string) (int64, bool) {
+			v, ok := testLimits[name]
+			return v, ok
+		},
+	}
+	doc, unmatched := g.Generate(testRoutes, testDescriptions())
+	return doc, unmatched, validDocument(t, doc)
+}
+
+// validDocument marshals doc, checks it against the official OpenAPI 3.1
+// schema and returns it decoded.
+func validDocument(t *testing.T, doc *Document) map[string]any {
+	t.Helper()
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +158,7 @@ func generateTestDoc(t *testing.T) (*Document, []Description, map[string]any) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	return doc, unmatched, m
+	return m
 }
 
 // at walks a decoded JSON value along keys (array indexes as numbers).
@@ -118,28 +199,32 @@ func TestGeneratePathsAndMethods(t *testing.T) {
 	}
 	want := []string{
 		"get /api/items/", "post /api/items/", "get /api/items/{id}", "delete /api/items/{id}",
-		"patch /api/items/{id}", "get /api/files/{path}", "get /api/admin/stats", "get /metrics",
+		"patch /api/items/{id}", "get /api/files/{path}", "get /api/admin/stats", "post /api/search/{id}",
+		"post /api/uploads/", "get /metrics",
 	}
 	if !sameSet(got, want) {
 		t.Fatalf("operations:\n got %v\nwant %v", got, want)
 	}
-	// An undescribed route is still documented, with a generated id.
-	if id := at(t, m, "paths", "/metrics", "get", "operationId"); id != "get_metrics" {
-		t.Errorf("operationId %v", id)
+	for _, tc := range []struct{ path, method, key, want string }{
+		// An undescribed route is still documented, with a generated id.
+		{"/metrics", "get", "operationId", "get_metrics"},
+		{"/api/search/{id}", "post", "operationId", "post_api_search_id"},
+		{"/api/admin/stats", "get", "operationId", "stats"},
+	} {
+		if got := at(t, m, "paths", tc.path, tc.method, tc.key); got != tc.want {
+			t.Errorf("%s %s %s = %v, want %v", tc.method, tc.path, tc.key, got, tc.want)
+		}
 	}
 	if r := at(t, m, "paths", "/metrics", "get", "responses", "200", "description"); r != "Successful Response" {
 		t.Errorf("default response %v", r)
-	}
-	if id := at(t, m, "paths", "/api/admin/stats", "get", "operationId"); id != "stats" {
-		t.Errorf("explicit operationId %v", id)
 	}
 	// Operations of a path are written in the order get, post, put, patch, delete.
 	raw, _ := json.Marshal(doc.Paths["/api/items/{id}"])
 	if s := string(raw); strings.Index(s, `"get"`) > strings.Index(s, `"patch"`) || strings.Index(s, `"patch"`) > strings.Index(s, `"delete"`) {
 		t.Errorf("method order: %s", s)
 	}
-	// Tags: declared first, then in order of first use.
-	if tags := toJSON(t, doc.Tags); tags != `[{"name":"items","description":"Catalogue items"},{"name":"admin"}]` {
+	// Tags: declared first, then in order of first use (paths sorted).
+	if tags := toJSON(t, doc.Tags); tags != `[{"name":"items","description":"Catalogue items"},{"name":"admin"},{"name":"search"}]` {
 		t.Errorf("tags %s", tags)
 	}
 }
@@ -174,92 +259,271 @@ func TestGenerateParameters(t *testing.T) {
 			t.Errorf("query param %d:\n got %s\nwant %s", i, got, want[i])
 		}
 	}
+	// A route without parameters has no parameters member.
+	if op := at(t, m, "paths", "/api/uploads/", "post").(map[string]any); op["parameters"] != nil {
+		t.Errorf("uploads parameters %v", op["parameters"])
+	}
 }
 
-func TestGenerateBodiesAndResponses(t *testing.T) {
+func TestGenerateInputParameters(t *testing.T) {
 	_, _, m := generateTestDoc(t)
-	body := at(t, m, "paths", "/api/items/", "post", "requestBody")
-	if toJSON(t, body) != `{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/itemCreate"}}},"description":"The new item","required":true}` {
-		t.Errorf("request body %s", toJSON(t, body))
+	params := at(t, m, "paths", "/api/search/{id}", "post", "parameters").([]any)
+	// The path parameters first, then the others in field order.
+	want := []string{
+		`{"description":"The item id","in":"path","name":"id","required":true,"schema":{"format":"uuid","type":"string"}}`,
+		`{"in":"query","name":"limit","schema":{"default":20,"format":"int64","maximum":100,"minimum":1,"type":"integer"}}`,
+		`{"description":"Full-text filter","in":"query","name":"q","schema":{"maxLength":80,"type":"string"}}`,
+		`{"in":"query","name":"sort","required":true,"schema":{"enum":["name","created"],"type":"string"}}`,
+		`{"in":"query","name":"dry","schema":{"default":false,"type":"boolean"}}`,
+		`{"in":"header","name":"X-Tenant","required":true,"schema":{"pattern":"^[a-z]+$","type":"string"}}`,
+		`{"in":"header","name":"X-Trace","schema":{"type":"string"}}`,
 	}
-	created := at(t, m, "paths", "/api/items/", "post", "responses", "201")
-	if toJSON(t, created) != `{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/item"}}},"description":"Created"}` {
-		t.Errorf("201 %s", toJSON(t, created))
+	if len(params) != len(want) {
+		t.Fatalf("parameters: %s", toJSON(t, params))
 	}
-	list := at(t, m, "paths", "/api/items/", "get", "responses", "200", "content", "application/json", "schema")
-	if toJSON(t, list) != `{"items":{"$ref":"#/components/schemas/item"},"type":"array"}` {
-		t.Errorf("list schema %s", toJSON(t, list))
+	for i := range want {
+		if got := toJSON(t, params[i]); got != want[i] {
+			t.Errorf("parameter %d:\n got %s\nwant %s", i, got, want[i])
+		}
 	}
-	if d := at(t, m, "paths", "/api/items/{id}", "delete", "responses", "204"); toJSON(t, d) != `{"description":"No Content"}` {
-		t.Errorf("204 %s", toJSON(t, d))
+}
+
+func TestGenerateRequestBodies(t *testing.T) {
+	_, _, m := generateTestDoc(t)
+	for _, tc := range []struct {
+		name, path, method, want string
+	}{
+		{"Body of a plain route", "/api/items/", "post",
+			`{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/itemCreate"}}},"description":"The new item","required":true}`},
+		{"Input with a value Body: required", "/api/search/{id}", "post",
+			`{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/noteCreate"}}},"description":"The note","required":true}`},
+		{"Input with a pointer Body: optional", "/api/uploads/", "post",
+			`{"content":{"application/json":{"schema":{"anyOf":[{"$ref":"#/components/schemas/itemCreate"},{"type":"null"}]}}}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := toJSON(t, at(t, m, "paths", tc.path, tc.method, "requestBody")); got != tc.want {
+				t.Errorf("\n got %s\nwant %s", got, tc.want)
+			}
+		})
 	}
-	if ref := at(t, m, "paths", "/api/items/", "post", "responses", "422", "content", "application/json", "schema", "$ref"); ref != "#/components/schemas/HTTPError" {
-		t.Errorf("422 %v", ref)
+	for _, tc := range []struct{ path, method string }{{"/api/items/", "get"}, {"/metrics", "get"}, {"/api/items/{id}", "delete"}} {
+		if op := at(t, m, "paths", tc.path, tc.method).(map[string]any); op["requestBody"] != nil {
+			t.Errorf("%s %s has a request body", tc.method, tc.path)
+		}
+	}
+}
+
+func TestGenerateLimits(t *testing.T) {
+	note := func(t *testing.T, limits func(string) (int64, bool)) string {
+		t.Helper()
+		doc, _ := Generator{Limits: limits}.Generate([]Route{{"POST", "/notes"}},
+			[]Description{{"POST", "/notes", Operation{Body: noteCreate{}}}})
+		validDocument(t, doc)
+		return toJSON(t, doc.Components.Schemas["noteCreate"])
+	}
+	for _, tc := range []struct {
+		name   string
+		limits func(string) (int64, bool)
+		want   string
+	}{
+		{"resolved", func(n string) (int64, bool) { v, ok := testLimits[n]; return v, ok },
+			`{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string","maxLength":32},"maxItems":5},` +
+				`"text":{"type":"string","minLength":1,"maxLength":500}},"required":["text"]}`},
+		{"unknown names add no keyword", func(string) (int64, bool) { return 0, false },
+			`{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"maxItems":5},` +
+				`"text":{"type":"string","minLength":1}},"required":["text"]}`},
+		{"no limits", nil,
+			`{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"maxItems":5},` +
+				`"text":{"type":"string","minLength":1}},"required":["text"]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := note(t, tc.limits); got != tc.want {
+				t.Errorf("\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestGenerateResponses(t *testing.T) {
+	_, _, m := generateTestDoc(t)
+	for _, tc := range []struct {
+		name, path, method, status, want string
+	}{
+		{"a Go type, description from the status", "/api/items/", "post", "201",
+			`{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/item"}}},"description":"Created"}`},
+		{"a list with headers (schema string by default)", "/api/items/", "get", "200",
+			`{"content":{"application/json":{"schema":{"items":{"$ref":"#/components/schemas/item"},"type":"array"}}},"description":"The items",` +
+				`"headers":{"Link":{"schema":{"type":"string"}},"X-Total-Count":{"description":"Items in all pages","required":true,"schema":{"type":"integer"}}}}`},
+		{"a pointer is nullable", "/api/items/{id}", "get", "200",
+			`{"content":{"application/json":{"schema":{"anyOf":[{"$ref":"#/components/schemas/item"},{"type":"null"}]}}},"description":"OK"}`},
+		{"no body", "/api/items/{id}", "delete", "204", `{"description":"No Content"}`},
+		{"another media type", "/api/files/{path}", "get", "200",
+			`{"content":{"application/octet-stream":{"schema":{"format":"binary","type":"string"}}},"description":"The file",` +
+				`"headers":{"Content-Disposition":{"description":"The file name","schema":{"type":"string"}}}}`},
+		{"the kit's error body", "/api/items/", "post", "401",
+			`{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPError"}}},"description":"Unauthorized"}`},
+		{"the kit's 422 body", "/api/items/", "post", "422",
+			`{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}},"description":"Unprocessable Entity"}`},
+		{"no responses: 200 without a body", "/api/uploads/", "post", "200", `{"description":"Successful Response"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := toJSON(t, at(t, m, "paths", tc.path, tc.method, "responses", tc.status)); got != tc.want {
+				t.Errorf("\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+	// A status without a text gets a generic description.
+	doc, _ := Generator{}.Generate([]Route{{"GET", "/a"}}, []Description{{"GET", "/a", Operation{Responses: map[int]Response{299: {}}}}})
+	if d := doc.Paths["/a"].Get.Responses["299"].Description; d != "Response" {
+		t.Errorf("299 description %q", d)
 	}
 	schemas := at(t, m, "components", "schemas").(map[string]any)
-	for _, name := range []string{"item", "itemCreate", "HTTPError"} {
+	for _, name := range []string{"item", "itemCreate", "noteCreate", ErrorSchemaName, ValidationErrorSchemaName, ValidationProblemSchemaName} {
 		if _, ok := schemas[name]; !ok {
 			t.Errorf("component %s missing", name)
 		}
 	}
 }
 
-// bearer and bearerScheme are what a guard (authmod) adds to an operation.
-var (
-	bearer       = []SecurityReq{{"bearerAuth": {}}}
-	bearerScheme = map[string]SecurityScheme{"bearerAuth": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"}}
-)
-
 func TestGenerateSecurity(t *testing.T) {
 	_, _, m := generateTestDoc(t)
-	scheme := at(t, m, "components", "securitySchemes", "bearerAuth")
-	if toJSON(t, scheme) != `{"bearerFormat":"JWT","scheme":"bearer","type":"http"}` {
-		t.Errorf("scheme %s", toJSON(t, scheme))
+	schemes := at(t, m, "components", "securitySchemes")
+	if got := toJSON(t, schemes); got != `{"apiKey":{"in":"header","name":"X-API-Key","type":"apiKey"},`+
+		`"bearerAuth":{"bearerFormat":"JWT","description":"An access token.","scheme":"bearer","type":"http"}}` {
+		t.Errorf("schemes %s", got)
 	}
-	for _, tc := range []struct{ method, path, role string }{
-		{"get", "/api/items/{id}", ""},
-		{"post", "/api/items/", "writer"},
-		{"patch", "/api/items/{id}", "admin"},
-		{"delete", "/api/items/{id}", "superadmin"},
+	for _, tc := range []struct {
+		name, method, path string
+		security           string // "" = no security member
+		extensions         map[string]any
+	}{
+		{"one requirement and an extension", "post", "/api/items/", `[{"bearerAuth":[]}]`, map[string]any{"x-m8fx-required-role": "writer"}},
+		{"alternative requirements", "get", "/api/items/{id}", `[{"bearerAuth":[]},{"apiKey":[]}]`, nil},
+		{"added by a second description", "patch", "/api/items/{id}", `[{"bearerAuth":[]}]`, map[string]any{"x-m8fx-owner": true}},
+		{"public: explicit empty requirement", "get", "/api/items/", `[]`, nil},
+		{"public typed route", "post", "/api/uploads/", `[]`, nil},
+		{"undeclared: the document's default", "delete", "/api/items/{id}", "", nil},
+		{"extensions without security", "get", "/api/admin/stats", "", map[string]any{"x-m8fx-required-role": "superadmin", "x-internal": true}},
+		{"undescribed route", "get", "/metrics", "", nil},
 	} {
-		op := at(t, m, "paths", tc.path, tc.method).(map[string]any)
-		if toJSON(t, op["security"]) != `[{"bearerAuth":[]}]` {
-			t.Errorf("%s %s: security %v", tc.method, tc.path, op["security"])
-		}
-		if r, _ := op["x-m8fx-required-role"].(string); r != tc.role {
-			t.Errorf("%s %s: role extension %q, want %q", tc.method, tc.path, r, tc.role)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			op := at(t, m, "paths", tc.path, tc.method).(map[string]any)
+			sec, has := op["security"]
+			switch {
+			case tc.security == "" && has:
+				t.Errorf("security %s, want none", toJSON(t, sec))
+			case tc.security != "" && (!has || toJSON(t, sec) != tc.security):
+				t.Errorf("security %v, want %s", sec, tc.security)
+			}
+			got := map[string]any{}
+			for k, v := range op {
+				if strings.HasPrefix(k, "x-") {
+					got[k] = v
+				}
+			}
+			if len(got) != len(tc.extensions) || (len(got) > 0 && !reflect.DeepEqual(got, tc.extensions)) {
+				t.Errorf("extensions %v, want %v", got, tc.extensions)
+			}
+			// The generator adds no answers of its own for security.
+			if _, ok := op["responses"].(map[string]any)["403"]; ok {
+				t.Error("a 403 was added")
+			}
+		})
 	}
-	// Response headers are written with a string schema by default.
-	h := at(t, m, "paths", "/api/items/{id}", "delete", "responses", "401", "headers", "WWW-Authenticate")
-	if toJSON(t, h) != `{"description":"The challenge.","required":true,"schema":{"type":"string"}}` {
-		t.Errorf("401 header %s", toJSON(t, h))
-	}
-	// Public operations say so with an empty requirement; undescribed ones
-	// say nothing.
-	if sec, ok := at(t, m, "paths", "/api/admin/stats", "get").(map[string]any)["security"]; !ok || toJSON(t, sec) != `[]` {
-		t.Errorf("public operation security %v (present %v)", sec, ok)
-	}
-	if _, ok := at(t, m, "paths", "/api/items/", "get").(map[string]any)["security"]; ok {
-		t.Error("an operation without requirements has security")
+	// The merged description is the later one.
+	if d := at(t, m, "paths", "/api/items/{id}", "patch", "description"); d != "Partial update." {
+		t.Errorf("merged description %q", d)
 	}
 }
 
-func TestGenerateWithoutGuardsHasNoSecurityScheme(t *testing.T) {
-	doc, _ := Generator{}.Generate([]Route{{"GET", "/a"}}, nil)
-	if doc.Components != nil {
-		t.Fatalf("components %+v", doc.Components)
+func TestGenerateMinimalDocument(t *testing.T) {
+	doc, unmatched := Generator{}.Generate([]Route{{"GET", "/a"}}, nil)
+	if doc.Components != nil || len(unmatched) != 0 {
+		t.Fatalf("components %+v, unmatched %v", doc.Components, unmatched)
 	}
 	if doc.Info.Title != "API" || doc.Info.Version != "0.0.0" {
 		t.Errorf("default info %+v", doc.Info)
 	}
-	raw, _ := json.Marshal(doc)
-	if err := openapitest.Validate(raw); err != nil {
-		t.Fatal(err)
+	m := validDocument(t, doc)
+	if _, ok := at(t, m, "paths", "/a", "get").(map[string]any)["security"]; ok {
+		t.Error("an undescribed route has security")
 	}
-	empty, _ := Generator{}.Generate(nil, nil)
-	if raw, _ := json.Marshal(empty); !strings.Contains(string(raw), `"paths":{}`) {
+	empty, _ := Generator{Servers: []Server{{URL: "/"}}}.Generate(nil, nil)
+	if raw := toJSON(t, empty); !strings.Contains(raw, `"paths":{}`) || !strings.Contains(raw, `"servers":[{"url":"/"}]`) {
 		t.Errorf("empty document %s", raw)
+	}
+	validDocument(t, empty)
+}
+
+// kitProblem is a type that documents itself as the kit's 422 body (as
+// httpmod.ValidationError does).
+type kitProblem struct{}
+
+func (kitProblem) OpenAPISchema() *Schema { return ValidationErrorBody() }
+
+type wrapsKitProblem struct {
+	Problem kitProblem `json:"problem"`
+}
+
+func TestGenerateDefinesTheKitSchemasWhenReferenced(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		resp    Response
+		want    []string
+		notWant []string
+	}{
+		{"nothing referenced", Response{Body: item{}}, []string{"item"},
+			[]string{ErrorSchemaName, ValidationErrorSchemaName, ValidationProblemSchemaName}},
+		{"ErrorBody nested in a hand-written schema", Response{Body: &Schema{Type: Types{"array"}, Items: ErrorBody()}},
+			[]string{ErrorSchemaName}, []string{ValidationErrorSchemaName}},
+		{"ValidationErrorBody", Response{Body: ValidationErrorBody()},
+			[]string{ValidationErrorSchemaName, ValidationProblemSchemaName}, []string{ErrorSchemaName}},
+		{"a SchemaProvider inside a component", Response{Body: wrapsKitProblem{}},
+			[]string{"wrapsKitProblem", ValidationErrorSchemaName, ValidationProblemSchemaName}, nil},
+		{"both", Response{Body: &Schema{OneOf: []*Schema{ErrorBody(), ValidationErrorBody()}}},
+			[]string{ErrorSchemaName, ValidationErrorSchemaName, ValidationProblemSchemaName}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, _ := Generator{}.Generate([]Route{{"GET", "/a"}}, []Description{
+				{"GET", "/a", Operation{Responses: map[int]Response{400: tc.resp}}},
+			})
+			validDocument(t, doc)
+			var comps map[string]*Schema
+			if doc.Components != nil {
+				comps = doc.Components.Schemas
+			}
+			for _, name := range tc.want {
+				if comps[name] == nil {
+					t.Errorf("component %s missing: %v", name, comps)
+				}
+			}
+			for _, name := range tc.notWant {
+				if comps[name] != nil {
+					t.Errorf("component %s defined", name)
+				}
+			}
+		})
+	}
+}
+
+func TestGenerateValidationErrorComponents(t *testing.T) {
+	doc, _ := Generator{}.Generate([]Route{{"POST", "/a"}}, []Description{
+		{"POST", "/a", Operation{Responses: map[int]Response{422: {Body: ValidationErrorBody()}}}},
+	})
+	validDocument(t, doc)
+	for name, want := range map[string]string{
+		ValidationErrorSchemaName: `{"type":"object","description":"Every problem of an invalid request, in one answer.",` +
+			`"properties":{"detail":{"type":"array","items":{"$ref":"#/components/schemas/ValidationError"}}},"required":["detail"]}`,
+		ValidationProblemSchemaName: `{"type":"object","description":"One problem of the request: its kind, where it is, and a message.",` +
+			`"properties":{"ctx":{"type":"object","description":"The limit that was not met, e.g. {\"max_length\": 255}."},` +
+			`"loc":{"type":"array","description":"Where: body, query, path or header, then the field name and array indices.",` +
+			`"items":{"anyOf":[{"type":"string"},{"type":"integer"}]}},"msg":{"type":"string","description":"A message for humans."},` +
+			`"type":{"type":"string","description":"The kind of problem (pydantic's vocabulary: missing, string_too_long, int_parsing, ...)."}},` +
+			`"required":["type","loc","msg"]}`,
+	} {
+		if got := toJSON(t, doc.Components.Schemas[name]); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
 	}
 }
 
@@ -272,6 +536,29 @@ func TestGenerateUnmatched(t *testing.T) {
 	if want := []string{"GET /api/nowhere", "PUT /api/items/{id}"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("unmatched %v, want %v", got, want)
 	}
+	if unmatched[0].Operation.Summary != "typo" {
+		t.Errorf("the unmatched operation is lost: %+v", unmatched[0])
+	}
+}
+
+func TestGenerateHiddenAndUnknownMethods(t *testing.T) {
+	doc, unmatched := Generator{}.Generate(
+		[]Route{{"GET", "/h"}, {"POST", "/h"}, {"CONNECT", "/c"}, {"PROPFIND", "/c"}},
+		[]Description{{"GET", "/h", Operation{Hidden: true, Tags: []string{"secret"}}}},
+	)
+	if len(unmatched) != 0 {
+		t.Errorf("a hidden route's description is unmatched: %v", unmatched)
+	}
+	if p := doc.Paths["/h"]; p.Get != nil || p.Post == nil {
+		t.Errorf("/h: %+v", p)
+	}
+	if _, ok := doc.Paths["/c"]; ok {
+		t.Error("a path with only unknown methods is written")
+	}
+	if len(doc.Tags) != 0 {
+		t.Errorf("a hidden operation's tags are declared: %v", doc.Tags)
+	}
+	validDocument(t, doc)
 }
 
 func TestGenerateOperationIDsAreUnique(t *testing.T) {
@@ -306,34 +593,13 @@ func TestPathConversion(t *testing.T) {
 	}
 }
 
-func TestOperationMerge(t *testing.T) {
-	a := Operation{Summary: "A", Tags: []string{"x"}, Body: 1, Responses: map[int]Response{200: {Description: "ok"}, 404: {}}}
-	b := Operation{Description: "B", Security: bearer, Extensions: map[string]any{"x-a": 1}, Deprecated: true, Responses: map[int]Response{200: {Description: "better"}}}
-	got := a.Merge(b)
-	if got.Summary != "A" || got.Description != "B" || len(got.Security) != 1 || got.Extensions["x-a"] != 1 || !got.Deprecated ||
-		!reflect.DeepEqual(got.Tags, []string{"x"}) || got.Body != 1 ||
-		got.Responses[200].Description != "better" || len(got.Responses) != 2 {
-		t.Fatalf("merge %+v", got)
-	}
-	if len(a.Responses) != 2 || a.Responses[200].Description != "ok" {
-		t.Fatal("merge changed its receiver")
-	}
-	if !(Operation{}).Merge(Operation{Public: true}).Public {
-		t.Fatal("Public does not accumulate")
-	}
-}
-
-func TestPathItemOperation(t *testing.T) {
-	var p PathItem
-	for _, m := range methodOrder {
-		*p.slot(m) = &OperationObject{Summary: m}
-	}
-	for _, m := range methodOrder {
-		if p.Operation(m).Summary != m {
+func TestMethodRank(t *testing.T) {
+	for i, m := range methodOrder {
+		if methodRank(m) != i || methodRank(strings.ToLower(m)) != i {
 			t.Errorf("%s", m)
 		}
 	}
-	if p.Operation("CONNECT") != nil || p.slot("CONNECT") != nil {
+	if methodRank("CONNECT") != len(methodOrder) {
 		t.Error("CONNECT")
 	}
 }
@@ -355,18 +621,4 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func TestGenerateDefinesTheErrorSchemaWhenReferenced(t *testing.T) {
-	nested := &Schema{Type: Types{"array"}, Items: ErrorBody()}
-	doc, _ := Generator{}.Generate([]Route{{"GET", "/a"}}, []Description{
-		{"GET", "/a", Operation{Responses: map[int]Response{400: {Body: nested}}}},
-	})
-	if doc.Components == nil || doc.Components.Schemas[ErrorSchemaName] == nil {
-		t.Fatalf("components %+v", doc.Components)
-	}
-	raw, _ := json.Marshal(doc)
-	if err := openapitest.Validate(raw); err != nil {
-		t.Fatal(err)
-	}
 }

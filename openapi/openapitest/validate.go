@@ -1,13 +1,3 @@
-// Package openapitest checks OpenAPI 3.1 documents in tests, offline: the
-// official OpenAPI 3.1 JSON Schemas are embedded (see schemas/README.md).
-//
-//	func TestOpenAPI(t *testing.T) {
-//		app := fxtest_helpers.New(t, ...)
-//		rec := app.Get("/api/openapi.json")
-//		if err := openapitest.Validate(rec.Body.Bytes()); err != nil {
-//			t.Fatal(err)
-//		}
-//	}
 package openapitest
 
 import (

@@ -520,8 +520,8 @@ const (
 // mutations lists the boundary values of the scalar (and array length)
 // keywords of s, around base (the baseline's value): string lengths on each
 // side of minLength/maxLength, numbers on each side of their bounds, every
-// enum member and a non-member, values of the wrong type, and null (JSON
-// only). Texts are strings: integers get "abc" and "1.5".
+// enum member (or the const) and a non-member, values of the wrong type,
+// and null (JSON only). Texts are strings: integers get "abc" and "1.5".
 func mutations(s map[string]any, base any, where textual) []mutation {
 	var out []mutation
 	add := func(prio int, v any, format string, args ...any) {
@@ -618,7 +618,12 @@ func mutations(s map[string]any, base any, where textual) []mutation {
 			add(prioValue, []any{}, "array (type object)")
 		}
 	}
-	if en, ok := s["enum"].([]any); ok && len(en) > 0 {
+	en, _ := s["enum"].([]any)
+	outside := "not in enum"
+	if c, ok := s["const"]; ok && len(en) == 0 {
+		en, outside = []any{c}, "not the const" // a const is an enum of one
+	}
+	if len(en) > 0 {
 		for i, m := range en {
 			if i >= maxEnumMembers {
 				break
@@ -634,9 +639,9 @@ func mutations(s map[string]any, base any, where textual) []mutation {
 		}
 		non := nonMember(en, k)
 		if where == inJSON {
-			add(prioBoundary, non, "%s (not in enum)", short(non))
+			add(prioBoundary, non, "%s (%s)", short(non), outside)
 		} else {
-			add(prioBoundary, textOf(non), "%q (not in enum)", textOf(non))
+			add(prioBoundary, textOf(non), "%q (%s)", textOf(non), outside)
 		}
 	}
 	if where == inJSON && k != "" && k != "null" {

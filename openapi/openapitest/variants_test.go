@@ -158,6 +158,7 @@ func TestMutations(t *testing.T) {
 			`2 items (maxItems 2) = ["x","x"]`, `3 items (maxItems 2) = ["x","x","x"]`,
 			`object (type array) = {}`, `null (type array) = null`,
 		}},
+		{"a const", `{"const": "w"}`, `"w"`, inJSON, []string{`"zz-not-a-member" (not the const) = "zz-not-a-member"`}},
 		{"an object", `{"type": "object"}`, `{}`, inJSON, []string{`array (type object) = []`, `null (type object) = null`}},
 		{"any value", `{}`, `"a"`, inJSON, nil},
 	} {
