@@ -35,10 +35,9 @@ type EngineParams struct {
 // There are no trailing-slash redirects: /items and /items/ are different
 // routes, and the one not registered answers 404.
 //
-// gin runs in release mode outside ENVIRONMENT=local; a process already in
-// gin.TestMode stays in it.
+// NewEngine does not touch gin's process-wide mode: m8fx.Run sets release
+// mode (no route dump, no debug warnings) before it builds the app.
 func NewEngine(p EngineParams) (*gin.Engine, error) {
-	setGinMode(p.Settings)
 	mw, err := orderMiddleware(p.Middleware)
 	if err != nil {
 		return nil, err
@@ -79,14 +78,4 @@ func NewEngine(p EngineParams) (*gin.Engine, error) {
 		return nil, err
 	}
 	return e, nil
-}
-
-func setGinMode(s *settingsmod.Settings) {
-	switch {
-	case gin.Mode() == gin.TestMode:
-	case s.IsLocal():
-		gin.SetMode(gin.DebugMode)
-	default:
-		gin.SetMode(gin.ReleaseMode)
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/gin-gonic/gin"
 	"go.uber.org/dig"
 	"go.uber.org/fx"
 )
@@ -28,6 +29,12 @@ func Run(opts ...fx.Option) int {
 }
 
 func run(stderr io.Writer, opts ...fx.Option) int {
+	// gin's mode is process-wide: the kit never runs gin in debug mode (its
+	// route dump and warnings are not log lines). A process already in
+	// gin.TestMode (a test) stays in it.
+	if gin.Mode() != gin.TestMode {
+		gin.SetMode(gin.ReleaseMode)
+	}
 	app := fx.New(append(opts, fx.Supply(&quietBoot{}))...)
 	if err := app.Err(); err != nil {
 		reportBootError(stderr, "cannot build the app", err)

@@ -26,7 +26,7 @@
 //		if err := openapitest.Validate(doc); err != nil {
 //			t.Fatal(err)
 //		}
-//		openapitest.Conformance(t, app.Handler(), doc, openapitest.ConformanceOptions{
+//		openapitest.Conformance(t, app.Handler, doc, openapitest.ConformanceOptions{
 //			Header: func(method, path string) http.Header {
 //				return http.Header{"Authorization": {"Bearer " + adminToken}}
 //			},
@@ -38,5 +38,5 @@
 //
 //	rv, err := openapitest.NewResponseValidator(doc)
 //	...
-//	handler := rv.Handler(t, app.Handler())
+//	handler := rv.Handler(t, app.Handler)
 package openapitest

@@ -4,7 +4,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -255,3 +257,22 @@ func TestTransport(t *testing.T) {
 type failing struct{}
 
 func (failing) RoundTrip(*http.Request) (*http.Response, error) { return nil, io.ErrUnexpectedEOF }
+
+func TestHandlerIsSafeForConcurrentUse(t *testing.T) {
+	v := mustValidator(t, thingsDoc)
+	rec := &recorder{TB: t}
+	h := v.Handler(rec, (&fixture{undocumentedGet: true}).handler())
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/things/"+strconv.Itoa(i+1), nil))
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/things/0", nil))
+		}()
+	}
+	wg.Wait()
+	if len(rec.errors) != 8 {
+		t.Errorf("%d reports, want 8 (one per undocumented 200):\n%s", len(rec.errors), rec.text())
+	}
+}
