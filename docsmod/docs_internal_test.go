@@ -6,44 +6,6 @@ import (
 	"github.com/m8fx/kit/openapi"
 )
 
-func TestAcceptsGzip(t *testing.T) {
-	for in, want := range map[string]bool{
-		"":                         false,
-		"gzip":                     true,
-		"GZIP":                     true,
-		"br, gzip;q=0.5":           true,
-		"deflate, br":              false,
-		"gzip;q=0":                 false,
-		"gzip; q=0.000":            false,
-		"identity, gzip ; q=1.0":   true,
-		"x-gzip":                   false,
-		"gzip;q=0.001, deflate":    true,
-		"deflate;q=0.5, gzip;q=0 ": false,
-	} {
-		if got := acceptsGzip(in); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
-func TestETagMatches(t *testing.T) {
-	const etag = `"abc"`
-	for in, want := range map[string]bool{
-		`"abc"`:          true,
-		`W/"abc"`:        true,
-		`"x", "abc"`:     true,
-		`*`:              true,
-		`"abcd"`:         false,
-		``:               false,
-		`abc`:            false,
-		`"x",W/"y" ,"z"`: false,
-	} {
-		if got := etagMatches(in, etag); got != want {
-			t.Errorf("etagMatches(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 func TestJoinRoutePath(t *testing.T) {
 	for _, tc := range []struct{ base, rel, want string }{
 		{"/api", "/items/", "/api/items/"},
@@ -59,35 +21,69 @@ func TestJoinRoutePath(t *testing.T) {
 	}
 }
 
-func TestKitTagsLast(t *testing.T) {
-	health := openapi.Tag{Name: "health", Description: "kit"}
-	used := []openapi.Tag{{Name: "health"}, {Name: "items"}}
-	if got := kitTagsLast(used, nil, []openapi.Tag{health}); len(got) != 2 || got[0].Name != "items" || got[1] != health {
-		t.Errorf("undeclared: %v", got)
-	}
-	declared := []openapi.Tag{{Name: "health", Description: "mine"}}
-	withDeclared := append(declared, openapi.Tag{Name: "items"})
-	if got := kitTagsLast(withDeclared, declared, []openapi.Tag{health}); len(got) != 2 || got[0].Description != "mine" {
-		t.Errorf("declared: %v", got)
+func TestToOpenAPIPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/api/items/:id":    "/api/items/{id}",
+		"/api/items/{id}":   "/api/items/{id}",
+		"/files/*name":      "/files/{name}",
+		"/a/:x/b/:y":        "/a/{x}/b/{y}",
+		"/plain/":           "/plain/",
+		"/time:now":         "/time:now",
+		"/api/docs/assets/": "/api/docs/assets/",
+	} {
+		if got := toOpenAPIPath(in); got != want {
+			t.Errorf("toOpenAPIPath(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
-func TestDocsAssetsAreIndexed(t *testing.T) {
-	assets := loadDocsAssets()
-	for _, name := range []string{
-		"swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css", "swagger-init.js", "redoc/redoc.standalone.js",
-		"swagger-ui/LICENSE", "swagger-ui/NOTICE", "redoc/LICENSE",
+func TestOwnRoute(t *testing.T) {
+	d := &Docs{prefix: "/api"}
+	for path, want := range map[string]bool{
+		"/api/openapi.json":      true,
+		"/api/docs":              true,
+		"/api/redoc":             true,
+		"/api/docs/assets/*file": true,
+		"/openapi.json":          false,
+		"/api/docs/":             false,
+		"/api/items/":            false,
 	} {
-		a, ok := assets[name]
-		if !ok || len(a.body) == 0 || len(a.version) != 12 {
-			t.Errorf("asset %s: %v", name, ok)
+		if got := d.ownRoute(path); got != want {
+			t.Errorf("ownRoute(%q) = %v, want %v", path, got, want)
 		}
 	}
-	if _, ok := assets["README.md"]; ok {
-		t.Error("the vendoring notes are embedded")
-	}
-	small := &docsAsset{body: []byte("tiny"), contentType: "text/plain; charset=utf-8"}
-	if small.gzipBody() != nil {
-		t.Error("a tiny asset was compressed")
+}
+
+func TestKitTagsLast(t *testing.T) {
+	health := openapi.Tag{Name: "health", Description: "kit"}
+	meta := openapi.Tag{Name: "meta", Description: "kit meta"}
+	kit := []openapi.Tag{health, meta}
+	for _, tc := range []struct {
+		name           string
+		used, declared []openapi.Tag
+		want           []openapi.Tag
+	}{
+		{"undeclared kit tags move last, with their descriptions",
+			[]openapi.Tag{{Name: "meta"}, {Name: "health"}, {Name: "items"}}, nil,
+			[]openapi.Tag{{Name: "items"}, meta, health}},
+		{"a kit tag the service declares stays",
+			[]openapi.Tag{{Name: "health", Description: "mine"}, {Name: "items"}, {Name: "meta"}},
+			[]openapi.Tag{{Name: "health", Description: "mine"}},
+			[]openapi.Tag{{Name: "health", Description: "mine"}, {Name: "items"}, meta}},
+		{"no kit tags", []openapi.Tag{{Name: "a"}, {Name: "b"}}, nil, []openapi.Tag{{Name: "a"}, {Name: "b"}}},
+		{"none", nil, nil, []openapi.Tag{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := kitTagsLast(tc.used, tc.declared, kit)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("got %v, want %v", got, tc.want)
+					break
+				}
+			}
+		})
 	}
 }

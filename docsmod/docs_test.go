@@ -1,240 +1,250 @@
 package docsmod_test
 
 import (
-	"bytes"
-	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"maps"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
+	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/docsmod"
-	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/openapi"
 	"github.com/m8fx/kit/openapi/openapitest"
-	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
 )
 
-// docsBaseEnv is valid in every environment, production included.
-func docsBaseEnv() map[string]string {
-	return map[string]string{
-		"PROJECT_NAME":           "Docs Test",
-		"SERVICE_VERSION":        "2.3.4",
-		"FRONTEND_HOST":          "https://app.example.com",
-		"BACKEND_CORS_ORIGINS":   "https://admin.example.com",
-		"SHUTDOWN_DRAIN_SECONDS": "0",
-	}
-}
-
-type testItem struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-type testItemCreate struct {
-	Name string `json:"name" validate:"max=80"`
-}
-
-type testItemPath struct {
-	ID string `uri:"id" validate:"uuid"`
-}
-
-func ok(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"ok": true}) }
-
-// docsTestOptions: routes declared with httpmod.Route and httpmod.Handle,
-// raw gin routes under API_PREFIX and at the root described with Describe
-// and DescribeRoot, and one raw route nobody describes.
-func docsTestOptions() []fx.Option {
-	return []fx.Option{
-		fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
-			return httpmod.RoutesFunc(func(r *httpmod.Router) {
-				g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
-				httpmod.Route(g, http.MethodPost, "/", func(_ context.Context, in *testCreate) (*testItem, error) {
-					return &testItem{Name: in.Body.Name}, nil
-				}, httpmod.Status(http.StatusCreated), httpmod.Doc{Summary: "Create an item"})
-				httpmod.Handle(g, http.MethodGet, "/", ok, httpmod.Doc{Summary: "List items"},
-					httpmod.Responds(http.StatusOK, "The items", []testItem{}))
-				r.Gin().GET("/items/:id", ok)
-				r.Gin().GET("/admin/stats", ok)
-			})
-		})),
-		fx.Provide(httpmod.AsRootRoutes(func() httpmod.Routes {
-			return httpmod.RoutesFunc(func(r *httpmod.Router) { r.Gin().GET("/version", ok) })
-		})),
-		docsmod.Describe("GET", "/items/{id}", openapi.Operation{
-			Summary: "Read an item", Tags: []string{"items"}, PathParams: testItemPath{},
-			Responses: map[int]openapi.Response{200: {Body: testItem{}}, 404: {Body: openapi.ErrorBody()}},
-		}),
-		docsmod.DescribeRoot("GET", "/version", openapi.Operation{Summary: "Version", Tags: []string{"meta"}}),
-	}
-}
-
-type testCreate struct {
-	Body testItemCreate
-}
-
-func newDocsApp(t *testing.T, env map[string]string, opts ...fx.Option) *fxtest_helpers.App {
-	t.Helper()
-	all := docsBaseEnv()
-	maps.Copy(all, env)
-	return fxtest_helpers.New(t, fxtest_helpers.WithEnv(all),
-		fxtest_helpers.WithOptions(append(docsTestOptions(), opts...)...))
-}
-
-func getJSON(t *testing.T, app *fxtest_helpers.App, path string) (map[string]any, []byte) {
-	t.Helper()
-	rec := app.Get(path)
-	if rec.Code != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
-		t.Fatalf("GET %s: not JSON: %v", path, err)
-	}
-	return m, rec.Body.Bytes()
-}
-
-func TestDocsOnOffPerEnvironmentAndSetting(t *testing.T) {
-	type want struct{ openAPI, swagger, redoc bool }
-	all, none := want{true, true, true}, want{}
-	tests := []struct {
-		name string
-		env  map[string]string
-		want want
-	}{
-		{"local: all on by default", map[string]string{"ENVIRONMENT": "local"}, all},
-		{"development", map[string]string{"ENVIRONMENT": "development"}, all},
-		{"staging", map[string]string{"ENVIRONMENT": "staging"}, all},
-		{"production: all off", map[string]string{"ENVIRONMENT": "production"}, none},
-		{"production: the SET_* flags do not reopen", map[string]string{
-			"ENVIRONMENT": "production", "SET_OPEN_API": "true", "SET_DOCS": "true", "SET_REDOC": "true",
-		}, none},
-		{"strict production mode: all off", map[string]string{"ENVIRONMENT": "staging", "STRICT_PRODUCTION_MODE": "true"}, none},
-		{"production + SERVE_DOCS_IN_PRODUCTION", map[string]string{"ENVIRONMENT": "production", "SERVE_DOCS_IN_PRODUCTION": "true"}, all},
-		{"production + SERVE_DOCS_IN_PRODUCTION, SET_DOCS=false", map[string]string{
-			"ENVIRONMENT": "production", "SERVE_DOCS_IN_PRODUCTION": "true", "SET_DOCS": "false",
-		}, want{true, false, true}},
-		{"SET_OPEN_API=false: the UIs need the document", map[string]string{"SET_OPEN_API": "false"}, none},
-		{"SET_DOCS=false", map[string]string{"SET_DOCS": "false"}, want{true, false, true}},
-		{"SET_REDOC=false", map[string]string{"SET_REDOC": "false"}, want{true, true, false}},
-		{"SET_DOCS=false, SET_REDOC=false", map[string]string{"SET_DOCS": "false", "SET_REDOC": "false"}, want{true, false, false}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var docs *docsmod.Docs
-			app := newDocsApp(t, tt.env, fx.Populate(&docs))
-			o, s, r := docs.Enabled()
-			if (want{o, s, r}) != tt.want {
-				t.Errorf("Enabled() = %v %v %v, want %+v", o, s, r, tt.want)
+// docOperations lists "METHOD path" of every operation of a decoded document.
+func docOperations(d *openapi.Document) []string {
+	var ops []string
+	for p, item := range d.Paths {
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"} {
+			if item.Operation(m) != nil {
+				ops = append(ops, m+" "+p)
 			}
-			for _, c := range []struct {
-				path string
-				on   bool
-			}{
-				{"/api/openapi.json", tt.want.openAPI},
-				{"/api/docs", tt.want.swagger},
-				{"/api/docs/assets/swagger-ui/swagger-ui-bundle.js", tt.want.swagger},
-				{"/api/docs/assets/swagger-init.js", tt.want.swagger},
-				{"/api/redoc", tt.want.redoc},
-				{"/api/docs/assets/redoc/redoc.standalone.js", tt.want.redoc},
-			} {
-				rec := app.Get(c.path)
-				switch {
-				case c.on && rec.Code != http.StatusOK:
-					t.Errorf("GET %s: %d, want 200", c.path, rec.Code)
-				case !c.on && (rec.Code != http.StatusNotFound || rec.Body.String() != `{"detail":"Not Found"}`):
-					t.Errorf("GET %s: %d %s, want the plain 404", c.path, rec.Code, rec.Body)
-				}
-			}
-			// The service's own routes are there either way.
-			if rec := app.Get("/api/items/"); rec.Code != http.StatusOK {
-				t.Errorf("items: %d", rec.Code)
-			}
-		})
+		}
 	}
+	slices.Sort(ops)
+	return ops
 }
 
-func TestOpenAPIDocumentOfTheRoutes(t *testing.T) {
+func TestOpenAPIDocumentOfTheRouteTable(t *testing.T) {
 	app := newDocsApp(t, nil)
-	doc, raw := getJSON(t, app, "/api/openapi.json")
+	_, raw := getJSON(t, app, "/api/openapi.json")
 	if err := openapitest.Validate(raw); err != nil {
+		t.Fatalf("%v\n%s", err, raw)
+	}
+	var d openapi.Document
+	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatal(err)
 	}
-	paths := doc["paths"].(map[string]any)
-	op := func(path, method string) map[string]any {
+	if d.OpenAPI != "3.1.0" || d.Info.Title != "Docs Test" || d.Info.Version != "2.3.4" {
+		t.Errorf("header %s %+v", d.OpenAPI, d.Info)
+	}
+	if toJSON(d.Servers) != `[{"url":"/","description":"This service"}]` {
+		t.Errorf("servers %s", toJSON(d.Servers))
+	}
+
+	// Every route once: declared, raw, the kit's own; not the docs routes,
+	// the HEAD twins of GET routes or the aliases (/api/items, /api/health/).
+	want := []string{
+		"DELETE /api/items/{id}", "GET /api/admin/stats", "GET /api/health", "GET /api/health/live", "GET /api/health/ready",
+		"GET /api/items/", "GET /api/items/{id}", "GET /api/ping", "HEAD /api/ping", "POST /api/items/", "GET /version",
+	}
+	slices.Sort(want)
+	if got := docOperations(&d); !slices.Equal(got, want) {
+		t.Errorf("operations:\n got %v\nwant %v", got, want)
+	}
+
+	get := func(method, path string) *openapi.OperationObject {
 		t.Helper()
-		item, _ := paths[path].(map[string]any)
-		o, ok := item[method].(map[string]any)
-		if !ok {
-			t.Fatalf("%s %s is not documented (paths %v)", method, path, paths)
+		item := d.Paths[path]
+		op := item.Operation(method)
+		if op == nil {
+			t.Fatalf("%s %s missing", method, path)
 		}
-		return o
+		return op
 	}
-	if o := op("/api/items/", "post"); o["summary"] != "Create an item" || toJSON(o["security"]) != "[]" ||
-		o["responses"].(map[string]any)["422"] == nil || o["responses"].(map[string]any)["201"] == nil {
-		t.Errorf("declared typed route: %v", o)
+	for _, tc := range []struct {
+		name, method, path string
+		check              func(t *testing.T, op *openapi.OperationObject)
+	}{
+		{"typed route: body, answers, public", "POST", "/api/items/", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "Create an item" || !slices.Equal(op.Tags, []string{"items"}) || !op.Public || len(op.Security) != 0 {
+				t.Errorf("%+v", op)
+			}
+			if b := op.RequestBody; b == nil || !b.Required || b.Content["application/json"].Schema.Ref != "#/components/schemas/testItemCreate" {
+				t.Errorf("request body %s", toJSON(b))
+			}
+			for _, status := range []string{"201", "413", "415", "422", "500"} {
+				if _, ok := op.Responses[status]; !ok {
+					t.Errorf("no %s: %v", status, op.Responses)
+				}
+			}
+			if ref := op.Responses["422"].Content["application/json"].Schema.Ref; ref != "#/components/schemas/HTTPValidationError" {
+				t.Errorf("422 %s", ref)
+			}
+		}},
+		{"plain route with Responds", "GET", "/api/items/", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "List items" || !op.Public || op.Responses["200"].Description != "The items" {
+				t.Errorf("%+v", op)
+			}
+		}},
+		{"guarded route: the guard's security, scheme, extension and answers", "DELETE", "/api/items/{id}", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Public || toJSON(op.Security) != `[{"keyAuth":[]}]` || op.Extensions["x-test-guard"] != "key" {
+				t.Errorf("security %s public %v extensions %v", toJSON(op.Security), op.Public, op.Extensions)
+			}
+			if op.Description != "Needs an X-Key header." {
+				t.Errorf("description %q", op.Description)
+			}
+			for status, desc := range map[string]string{"204": "Successful Response", "401": "No key", "404": "No such item"} {
+				if op.Responses[status].Description != desc {
+					t.Errorf("%s: %+v", status, op.Responses[status])
+				}
+			}
+			if p := op.Parameters; len(p) != 1 || p[0].Name != "id" || p[0].In != "path" || p[0].Schema.Format != "uuid" {
+				t.Errorf("parameters %s", toJSON(p))
+			}
+		}},
+		{"a HEAD declared by hand is documented", "HEAD", "/api/ping", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "Ping" {
+				t.Errorf("%+v", op)
+			}
+		}},
+		{"described raw route: two descriptions merged", "GET", "/api/items/{id}", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "Read an item" || op.Description != "By id." || !op.Deprecated {
+				t.Errorf("%+v", op)
+			}
+			if p := op.Parameters; len(p) != 1 || p[0].Name != "id" || !p[0].Required || p[0].Schema.Format != "uuid" {
+				t.Errorf("parameters %s", toJSON(p))
+			}
+			if op.Public || op.Security != nil {
+				t.Errorf("a raw route has security %s", toJSON(op.Security))
+			}
+		}},
+		{"described root route", "GET", "/version", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "Version" || !slices.Equal(op.Tags, []string{"meta"}) {
+				t.Errorf("%+v", op)
+			}
+		}},
+		{"undescribed raw route: method and path only", "GET", "/api/admin/stats", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "" || op.Public || len(op.Responses) != 1 || op.Responses["200"].Description != "Successful Response" {
+				t.Errorf("%+v", op)
+			}
+		}},
+		{"the kit's routes document themselves", "GET", "/api/health/live", func(t *testing.T, op *openapi.OperationObject) {
+			if op.Summary != "Liveness probe" || !slices.Equal(op.Tags, []string{"health"}) || !op.Public {
+				t.Errorf("%+v", op)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, get(tc.method, tc.path)) })
 	}
-	if o := op("/api/items/", "get"); o["summary"] != "List items" || o["responses"].(map[string]any)["200"] == nil {
-		t.Errorf("declared plain route: %v", o)
-	}
-	if o := op("/api/items/{id}", "get"); o["summary"] != "Read an item" {
-		t.Errorf("described raw route: %v", o)
-	}
-	if o := op("/version", "get"); o["summary"] != "Version" {
-		t.Errorf("described root route: %v", o)
-	}
-	if o := op("/api/admin/stats", "get"); o["summary"] != nil {
-		t.Errorf("undescribed raw route: %v", o)
-	}
-	for _, hidden := range []string{"/api/openapi.json", "/api/docs", "/api/redoc"} {
-		if _, ok := paths[hidden]; ok {
-			t.Errorf("docs route %s is in the document", hidden)
+
+	// Components: the Go types, the kit's bodies, the guard's scheme, and
+	// the runtime limit of the table in the rule max_of=notes_len.
+	for _, name := range []string{"testItem", "testItemCreate", "HTTPError", "HTTPValidationError", "ValidationError"} {
+		if d.Components.Schemas[name] == nil {
+			t.Errorf("component %s missing", name)
 		}
 	}
-	for path, item := range paths {
-		if _, ok := item.(map[string]any)["head"]; ok {
-			t.Errorf("%s: HEAD twin documented", path)
+	if notes := d.Components.Schemas["testItemCreate"].Properties["notes"]; notes == nil || notes.MaxLength == nil || *notes.MaxLength != 500 {
+		t.Errorf("notes %s", toJSON(notes))
+	}
+	if _, ok := d.Components.Schemas["ErrorBody"]; ok {
+		t.Error("httpmod.ErrorBody became its own component")
+	}
+	if s := d.Components.SecuritySchemes; len(s) != 1 || s["keyAuth"].Type != "apiKey" || s["keyAuth"].Name != "X-Key" {
+		t.Errorf("security schemes %s", toJSON(s))
+	}
+
+	// Tags: the service's first, the kit's after them with their descriptions.
+	var tags []string
+	for _, tag := range d.Tags {
+		tags = append(tags, tag.Name)
+		if (tag.Name == "health" || tag.Name == "meta") && tag.Description == "" {
+			t.Errorf("kit tag %s without a description", tag.Name)
 		}
 	}
-	if servers := toJSON(doc["servers"]); servers != `[{"description":"This service","url":"/"}]` {
-		t.Errorf("servers %s", servers)
+	if strings.Join(tags, ",") != "items,health,meta" {
+		t.Errorf("tags %v", tags)
+	}
+}
+
+func TestOpenAPIDocumentServesWhatItLists(t *testing.T) {
+	app := newDocsApp(t, nil)
+	for _, tc := range []struct {
+		method, path string
+		header       []string
+		status       int
+	}{
+		{http.MethodGet, "/api/items", nil, http.StatusOK}, // the alias
+		{http.MethodHead, "/api/items/", nil, http.StatusOK},
+		{http.MethodHead, "/api/items", nil, http.StatusOK},
+		{http.MethodHead, "/api/ping", nil, http.StatusNoContent},
+		{http.MethodGet, "/api/ping", nil, http.StatusOK},
+		{http.MethodDelete, "/api/items/0b9b4c2e-7c4b-4d35-9d2a-1f0e3c1b2a10", nil, http.StatusUnauthorized},
+		{http.MethodDelete, "/api/items/0b9b4c2e-7c4b-4d35-9d2a-1f0e3c1b2a10", []string{"X-Key", "k"}, http.StatusNoContent},
+	} {
+		req, _ := http.NewRequest(tc.method, tc.path, nil)
+		for i := 0; i+1 < len(tc.header); i += 2 {
+			req.Header.Set(tc.header[i], tc.header[i+1])
+		}
+		if rec := app.Do(req); rec.Code != tc.status {
+			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.path, rec.Code, rec.Body, tc.status)
+		}
 	}
 }
 
 func TestDescribeMustMatchARawRoute(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opt  fx.Option
-		want string
+		opts []fx.Option
+		want []string
 	}{
-		{"no such route", docsmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"}), "GET /api/nowhere matches no route"},
-		{"a declared route", docsmod.Describe("POST", "/items/", openapi.Operation{Summary: "again"}), "POST /api/items/ is declared with httpmod.Route or httpmod.Handle"},
+		{"no such route", []fx.Option{docsmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"})},
+			[]string{"GET /api/nowhere matches no route"}},
+		{"no such method", []fx.Option{docsmod.Describe("PUT", "/items/:id", openapi.Operation{})},
+			[]string{"PUT /api/items/:id matches no route"}},
+		{"a root path given to Describe", []fx.Option{docsmod.Describe("GET", "/version", openapi.Operation{})},
+			[]string{"GET /api/version matches no route"}},
+		{"a declared typed route", []fx.Option{docsmod.Describe("POST", "/items/", openapi.Operation{Summary: "again"})},
+			[]string{"POST /api/items/ is declared with httpmod.Route or httpmod.Handle: its documentation belongs in the declaration"}},
+		{"a declared plain route, in OpenAPI syntax", []fx.Option{docsmod.Describe("delete", "/items/{id}", openapi.Operation{})},
+			[]string{"DELETE /api/items/{id} is declared with httpmod.Route or httpmod.Handle"}},
+		{"a kit route", []fx.Option{docsmod.Describe("GET", "/health/live", openapi.Operation{})},
+			[]string{"GET /api/health/live is declared"}},
+		{"a docs route", []fx.Option{docsmod.Describe("GET", "/openapi.json", openapi.Operation{})},
+			[]string{"GET /api/openapi.json is declared"}},
+		{"a HEAD twin", []fx.Option{docsmod.Describe("HEAD", "/items/", openapi.Operation{})},
+			[]string{"HEAD /api/items/"}},
+		{"every problem in one error", []fx.Option{
+			docsmod.Describe("GET", "/nowhere", openapi.Operation{}),
+			docsmod.Describe("POST", "/items/", openapi.Operation{}),
+			docsmod.DescribeRoot("GET", "/gone", openapi.Operation{}),
+		}, []string{"docsmod: OpenAPI description: ", "GET /api/nowhere matches no route", "POST /api/items/ is declared", "GET /gone matches no route"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			all := docsBaseEnv()
-			err := fxtest_helpers.BuildErr(t, fxtest_helpers.WithEnv(all), fxtest_helpers.WithOptions(append(docsTestOptions(), tc.opt)...))
-			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
-				t.Fatalf("error %v, want one line with %q", err, tc.want)
+			err := docsBuildErr(t, nil, tc.opts...)
+			if err == nil {
+				t.Fatal("the app started")
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") {
+				t.Errorf("the error is not one line: %q", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q, want %q", msg, w)
+				}
 			}
 		})
 	}
-}
-
-func toJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func TestOpenAPIDocumentFollowsLateRoutes(t *testing.T) {
@@ -248,159 +258,39 @@ func TestOpenAPIDocumentFollowsLateRoutes(t *testing.T) {
 }
 
 func TestDocsDescribeAfterAttach(t *testing.T) {
-	var docs *docsmod.Docs
-	app := newDocsApp(t, nil, fx.Populate(&docs))
-	docs.Describe("GET", "/api/admin/stats", openapi.Operation{Summary: "Changed"})
-	doc, _ := getJSON(t, app, "/api/openapi.json")
-	if s := doc["paths"].(map[string]any)["/api/admin/stats"].(map[string]any)["get"].(map[string]any)["summary"]; s != "Changed" {
-		t.Fatalf("summary %v", s)
-	}
-	generated, err := docs.Document()
-	if err != nil || generated.Paths["/api/admin/stats"].Get.Summary != "Changed" {
-		t.Fatalf("Document(): %v", err)
-	}
-}
-
-var (
-	attrURL   = regexp.MustCompile(`(?i)\b(?:src|href|data-openapi-url|spec-url)="([^"]*)"`)
-	anyScheme = regexp.MustCompile(`(?i)https?://|//[a-z0-9.-]+\.[a-z]{2,}`)
-)
-
-func TestDocsPagesAreOffline(t *testing.T) {
-	app := newDocsApp(t, map[string]string{"PROJECT_NAME": "Items <beta>"})
-	for _, tc := range []struct{ path, title string }{
-		{"/api/docs", "<title>Items &lt;beta&gt; - Swagger UI</title>"},
-		{"/api/redoc", "<title>Items &lt;beta&gt; - ReDoc</title>"},
-	} {
-		rec := app.Get(tc.path)
-		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
-			t.Fatalf("GET %s: %d %q", tc.path, rec.Code, rec.Header().Get("Content-Type"))
+	t.Run("a raw route", func(t *testing.T) {
+		var docs *docsmod.Docs
+		app := newDocsApp(t, nil, fx.Populate(&docs))
+		docs.Describe("GET", "/api/admin/stats", openapi.Operation{Summary: "Changed"})
+		doc, _ := getJSON(t, app, "/api/openapi.json")
+		if s := doc["paths"].(map[string]any)["/api/admin/stats"].(map[string]any)["get"].(map[string]any)["summary"]; s != "Changed" {
+			t.Fatalf("summary %v", s)
 		}
-		page := rec.Body.String()
-		if !strings.Contains(page, tc.title) {
-			t.Errorf("%s: title missing:\n%s", tc.path, page)
+		generated, err := docs.Document()
+		if err != nil || generated.Paths["/api/admin/stats"].Get.Summary != "Changed" {
+			t.Fatalf("Document(): %v", err)
 		}
-		if got := rec.Header().Get("Content-Security-Policy"); got != securitymod.DocsCSP {
-			t.Errorf("%s: CSP %q", tc.path, got)
+	})
+	t.Run("a declared route", func(t *testing.T) {
+		var docs *docsmod.Docs
+		app := newDocsApp(t, nil, fx.Populate(&docs))
+		docs.Describe("POST", "/api/items/", openapi.Operation{Summary: "Changed"})
+		const want = "docsmod: OpenAPI description: POST /api/items/ is declared"
+		if _, err := docs.JSON(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("JSON(): %v", err)
 		}
-		if rec.Header().Get("X-Content-Type-Options") != "nosniff" || rec.Header().Get("Cache-Control") != "no-cache" {
-			t.Errorf("%s: headers %v", tc.path, rec.Header())
+		if _, err := docs.Document(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Document(): %v", err)
 		}
-		// No reference to another host, no inline script.
-		if m := anyScheme.FindAllString(page, -1); len(m) > 0 {
-			t.Errorf("%s references other hosts: %v", tc.path, m)
+		// The route answers a logged 500 rather than a wrong document.
+		rec := app.Get("/api/openapi.json")
+		if rec.Code != http.StatusInternalServerError || rec.Body.String() != `{"detail":"Internal Server Error"}` {
+			t.Errorf("openapi.json: %d %s", rec.Code, rec.Body)
 		}
-		if strings.Contains(page, "<script>") || regexp.MustCompile(`<script(?:\s[^>]*)?>[^<]+</script>`).MatchString(page) {
-			t.Errorf("%s has an inline script", tc.path)
+		if n := app.Logs.FilterMessage("openapi: building the document").Len(); n != 1 {
+			t.Errorf("%d error lines", n)
 		}
-		urls := attrURL.FindAllStringSubmatch(page, -1)
-		if len(urls) < 2 {
-			t.Fatalf("%s: no asset references found", tc.path)
-		}
-		for _, u := range urls {
-			ref := u[1]
-			if ref == "data:," {
-				continue
-			}
-			if !strings.HasPrefix(ref, "/api/") {
-				t.Errorf("%s: %s is not a local path", tc.path, ref)
-				continue
-			}
-			if rec := app.Get(ref); rec.Code != http.StatusOK {
-				t.Errorf("%s: %s answers %d", tc.path, ref, rec.Code)
-			}
-		}
-	}
-	// HEAD works for the pages.
-	req := httptest.NewRequest(http.MethodHead, "/api/docs", nil)
-	if rec := app.Do(req); rec.Code != http.StatusOK {
-		t.Errorf("HEAD /api/docs: %d", rec.Code)
-	}
-}
-
-func TestDocsAssets(t *testing.T) {
-	app := newDocsApp(t, nil)
-	for _, tc := range []struct{ name, file, ctype string }{
-		{"swagger-ui/swagger-ui-bundle.js", "docsassets/swagger-ui/swagger-ui-bundle.js", "text/javascript; charset=utf-8"},
-		{"swagger-ui/swagger-ui.css", "docsassets/swagger-ui/swagger-ui.css", "text/css; charset=utf-8"},
-		{"swagger-init.js", "docsassets/swagger-init.js", "text/javascript; charset=utf-8"},
-		{"redoc/redoc.standalone.js", "docsassets/redoc/redoc.standalone.js", "text/javascript; charset=utf-8"},
-		{"swagger-ui/LICENSE", "docsassets/swagger-ui/LICENSE", "text/plain; charset=utf-8"},
-		{"redoc/LICENSE", "docsassets/redoc/LICENSE", "text/plain; charset=utf-8"},
-	} {
-		want, err := os.ReadFile(tc.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := "/api/docs/assets/" + tc.name
-		rec := app.Get(path)
-		h := rec.Header()
-		if rec.Code != http.StatusOK || h.Get("Content-Type") != tc.ctype || !bytes.Equal(rec.Body.Bytes(), want) {
-			t.Errorf("GET %s: %d %q, %d bytes (want %d)", path, rec.Code, h.Get("Content-Type"), rec.Body.Len(), len(want))
-			continue
-		}
-		etag := h.Get("ETag")
-		if h.Get("Cache-Control") != "public, max-age=86400" || len(etag) < 10 || h.Get("X-Content-Type-Options") != "nosniff" ||
-			h.Get("Content-Encoding") != "" {
-			t.Errorf("GET %s: headers %v", path, h)
-		}
-		if rec := app.Get(path, "If-None-Match", etag); rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
-			t.Errorf("GET %s with If-None-Match: %d, %d bytes", path, rec.Code, rec.Body.Len())
-		}
-		if rec := app.Get(path, "If-None-Match", `"other"`); rec.Code != http.StatusOK {
-			t.Errorf("GET %s with another ETag: %d", path, rec.Code)
-		}
-		gz := app.Get(path, "Accept-Encoding", "br, gzip;q=0.8")
-		if len(want) > 4096 {
-			if gz.Header().Get("Content-Encoding") != "gzip" || gz.Header().Get("Vary") != "Accept-Encoding" || gz.Body.Len() >= len(want) {
-				t.Errorf("GET %s gzip: %v, %d bytes", path, gz.Header(), gz.Body.Len())
-				continue
-			}
-			zr, err := gzip.NewReader(gz.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plain, err := io.ReadAll(zr)
-			if err != nil || !bytes.Equal(plain, want) {
-				t.Errorf("GET %s gzip: the body does not decompress to the file (%v)", path, err)
-			}
-		}
-		if rec := app.Get(path, "Accept-Encoding", "gzip;q=0"); rec.Header().Get("Content-Encoding") != "" {
-			t.Errorf("GET %s: gzip sent although refused", path)
-		}
-	}
-	for _, path := range []string{
-		"/api/docs/assets/nope.js", "/api/docs/assets/", "/api/docs/assets/README.md",
-		"/api/docs/assets/%2e%2e/docs.go", "/api/docs/assets/swagger-ui/swagger-ui.css.map",
-	} {
-		if rec := app.Get(path); rec.Code != http.StatusNotFound || rec.Body.String() != `{"detail":"Not Found"}` {
-			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body)
-		}
-	}
-	// No asset refers to a source map or anything else that would 404 on load.
-	if rec := app.Get("/api/docs/assets/swagger-ui/swagger-ui-bundle.js"); strings.Contains(rec.Body.String(), "cdn.") {
-		t.Log("note: the Swagger UI bundle mentions a CDN host (not loaded by the page)")
-	}
-	if rec := app.Get("/api/docs/assets/redoc/redoc.standalone.js"); strings.Contains(rec.Body.String(), "cdn.redoc.ly") {
-		t.Error("the ReDoc bundle still loads its logo from cdn.redoc.ly (see docsassets/README.md for the patch)")
-	}
-}
-
-func TestDocsInProductionKeepTheirCSP(t *testing.T) {
-	app := newDocsApp(t, map[string]string{"ENVIRONMENT": "production", "SERVE_DOCS_IN_PRODUCTION": "true"})
-	for _, path := range []string{"/api/docs", "/api/redoc"} {
-		rec := app.Get(path)
-		if rec.Code != http.StatusOK || rec.Header().Get("Content-Security-Policy") != securitymod.DocsCSP {
-			t.Errorf("GET %s: %d CSP %q", path, rec.Code, rec.Header().Values("Content-Security-Policy"))
-		}
-		if rec.Header().Get("X-Frame-Options") != "DENY" {
-			t.Errorf("GET %s: the production headers are gone: %v", path, rec.Header())
-		}
-	}
-	// Other routes keep the strict production policy.
-	if csp := app.Get("/api/items/").Header().Get("Content-Security-Policy"); csp == securitymod.DocsCSP || csp == "" {
-		t.Errorf("items CSP %q", csp)
-	}
+	})
 }
 
 func TestCustomOpenAPIDocument(t *testing.T) {
@@ -421,33 +311,14 @@ func TestCustomOpenAPIDocument(t *testing.T) {
 	}
 }
 
-func TestCustomOpenAPIDocumentErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts []fx.Option
-		want string
-	}{
-		{"not JSON", []fx.Option{docsmod.OpenAPIDocument([]byte(`{"openapi":`))}, "custom OpenAPI document"},
-		{"no openapi field", []fx.Option{docsmod.OpenAPIDocument([]byte(`{"swagger":"2.0"}`))}, "custom OpenAPI document"},
-		{"two documents", []fx.Option{
-			docsmod.OpenAPIDocument([]byte(`{"openapi":"3.1.0"}`)), docsmod.OpenAPIDocument([]byte(`{"openapi":"3.1.0"}`)),
-		}, "more than one custom OpenAPI document"},
-		{"customizer error", []fx.Option{docsmod.CustomizeOpenAPI(func(*openapi.Document) error { return errors.New("boom") })}, "boom"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			env := docsBaseEnv()
-			err := fxtest_helpers.BuildErr(t, fxtest_helpers.WithEnv(env), fxtest_helpers.WithOptions(append(docsTestOptions(), tc.opts...)...))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want %q", err, tc.want)
-			}
-		})
-	}
-}
-
 func TestCustomizeAndConfigureTheDocument(t *testing.T) {
 	app := newDocsApp(t, nil,
 		docsmod.CustomizeOpenAPI(func(d *openapi.Document) error {
 			d.Servers = []openapi.Server{{URL: "https://api.example.com", Description: "production"}}
+			return nil
+		}),
+		docsmod.CustomizeOpenAPI(func(d *openapi.Document) error {
+			d.Paths["/api/admin/stats"].Get.Extensions = map[string]any{"x-internal": true}
 			return nil
 		}),
 		fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
@@ -468,8 +339,12 @@ func TestCustomizeAndConfigureTheDocument(t *testing.T) {
 	if servers := doc["servers"].([]any); len(servers) != 1 || servers[0].(map[string]any)["url"] != "https://api.example.com" {
 		t.Errorf("servers %v", servers)
 	}
-	if first := doc["tags"].([]any)[0].(map[string]any); first["name"] != "meta" || first["description"] != "About the service" {
-		t.Errorf("declared tags come first: %v", doc["tags"])
+	// A kit tag the service declares keeps its place and description.
+	if tags := toJSON(doc["tags"]); !strings.HasPrefix(tags, `[{"description":"About the service","name":"meta"},{"name":"items"},{"description":`) {
+		t.Errorf("tags %s", tags)
+	}
+	if x := doc["paths"].(map[string]any)["/api/admin/stats"].(map[string]any)["get"].(map[string]any)["x-internal"]; x != true {
+		t.Errorf("extension from a customizer: %v", x)
 	}
 	if page := app.Get("/api/redoc").Body.String(); !strings.Contains(page, "<title>Renamed - ReDoc</title>") {
 		t.Errorf("page title: %s", page)
@@ -487,5 +362,64 @@ func TestDocsWithoutAnEngine(t *testing.T) {
 	}
 	if o, sw, r := d.Enabled(); !o || sw || r {
 		t.Fatalf("Enabled() %v %v %v", o, sw, r)
+	}
+}
+
+// Without the fx module: an engine built from a route table, and the docs
+// attached to it.
+func TestDocsAttachWithoutFx(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	s := &settingsmod.Settings{Environment: "local", APIPrefix: "/api", SetOpenAPI: true, SetDocs: true, ProjectName: "Bare"}
+	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
+	docs := docsmod.NewDocs(s, docsmod.NewDocsConfig(s), table, nil)
+	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		httpmod.Handle(r, http.MethodGet, "/a", ok, httpmod.Doc{Summary: "A"})
+		r.Gin().GET("/raw", ok)
+	})
+	e, err := httpmod.NewEngine(httpmod.EngineParams{Settings: s, Logger: zap.NewNop(), Table: table, Routes: []httpmod.Routes{routes, docs}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs.Describe("GET", "/api/raw", openapi.Operation{Summary: "Raw"})
+	if err := docs.Attach(e); err != nil {
+		t.Fatal(err)
+	}
+	body, err := docs.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := openapitest.Validate(body); err != nil {
+		t.Fatal(err)
+	}
+	var d openapi.Document
+	if err := json.Unmarshal(body, &d); err != nil {
+		t.Fatal(err)
+	}
+	if got := docOperations(&d); !slices.Equal(got, []string{"GET /api/a", "GET /api/raw"}) {
+		t.Errorf("operations %v", got)
+	}
+	if d.Paths["/api/a"].Get.Summary != "A" || d.Paths["/api/raw"].Get.Summary != "Raw" || d.Info.Title != "Bare" {
+		t.Errorf("document %s", body)
+	}
+	// A description added later that matches nothing: JSON fails, Attach too.
+	docs.Describe("GET", "/api/none", openapi.Operation{})
+	if _, err := docs.JSON(); err == nil || !strings.Contains(err.Error(), "GET /api/none matches no route") {
+		t.Errorf("JSON(): %v", err)
+	}
+	if err := docs.Attach(e); err == nil {
+		t.Error("Attach accepted an unmatched description")
+	}
+}
+
+func TestNewDocsConfig(t *testing.T) {
+	cfg := docsmod.NewDocsConfig(&settingsmod.Settings{ProjectName: "P", ServiceVersion: "1.2.3"})
+	if cfg.Info != (openapi.Info{Title: "P", Version: "1.2.3"}) {
+		t.Errorf("info %+v", cfg.Info)
+	}
+	if len(cfg.Servers) != 1 || cfg.Servers[0].URL != "/" {
+		t.Errorf("servers %+v", cfg.Servers)
+	}
+	if cfg.Document != nil || cfg.Customize != nil || cfg.Tags != nil {
+		t.Errorf("config %+v", cfg)
 	}
 }

@@ -159,3 +159,72 @@ func TestRefTo(t *testing.T) {
 		t.Error("ErrorBody / ValidationErrorBody")
 	}
 }
+
+func TestOperationObjectUnmarshalJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		in         string
+		public     bool
+		security   []SecurityReq
+		extensions map[string]any
+		wantErr    bool
+	}{
+		{"plain", `{"responses":{}}`, false, nil, nil, false},
+		{"explicit empty security is public", `{"responses":{},"security":[]}`, true, []SecurityReq{}, nil, false},
+		{"requirements", `{"responses":{},"security":[{"bearerAuth":[]}]}`, false, []SecurityReq{{"bearerAuth": {}}}, nil, false},
+		{"extensions", `{"responses":{},"x-m8fx-required-role":"admin","x-n":2,"x-list":["a"]}`, false, nil,
+			map[string]any{"x-m8fx-required-role": "admin", "x-n": 2.0, "x-list": []any{"a"}}, false},
+		{"not an object", `[]`, false, nil, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var o OperationObject
+			err := json.Unmarshal([]byte(tc.in), &o)
+			if tc.wantErr {
+				if err == nil {
+					t.Fatalf("no error for %s", tc.in)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Public != tc.public || len(o.Security) != len(tc.security) ||
+				(len(tc.security) > 0 && !reflect.DeepEqual(o.Security, tc.security)) {
+				t.Errorf("public %v security %v", o.Public, o.Security)
+			}
+			if len(o.Extensions) != len(tc.extensions) || (len(tc.extensions) > 0 && !reflect.DeepEqual(o.Extensions, tc.extensions)) {
+				t.Errorf("extensions %v", o.Extensions)
+			}
+		})
+	}
+}
+
+func TestOperationObjectRoundTrip(t *testing.T) {
+	for _, op := range []OperationObject{
+		{OperationID: "a", Responses: map[string]ResponseObject{"200": {Description: "OK"}}},
+		{OperationID: "b", Public: true, Responses: map[string]ResponseObject{}},
+		{OperationID: "c", Security: []SecurityReq{{"bearerAuth": {}}}, Extensions: map[string]any{"x-m8fx-owner": true},
+			Responses: map[string]ResponseObject{"401": {Description: "Unauthorized"}}},
+	} {
+		raw, err := json.Marshal(op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back OperationObject
+		if err := json.Unmarshal(raw, &back); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(raw) || back.Public != op.Public {
+			t.Errorf("%s: round trip\n got %s\nwant %s", op.OperationID, again, raw)
+		}
+	}
+	// Through a document: PathItem holds *OperationObject.
+	var doc Document
+	if err := json.Unmarshal([]byte(`{"openapi":"3.1.0","info":{"title":"T","version":"1"},"paths":{"/a":{"get":{"responses":{},"security":[],"x-k":"v"}}}}`), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if op := doc.Paths["/a"].Get; op == nil || !op.Public || op.Extensions["x-k"] != "v" {
+		t.Errorf("document operation %+v", op)
+	}
+}

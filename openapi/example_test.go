@@ -9,17 +9,19 @@ import (
 )
 
 type Item struct {
-	ID        string    `json:"id" binding:"uuid"`
+	ID        string    `json:"id" validate:"uuid"`
 	Name      string    `json:"name" doc:"Display name"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
 type ItemCreate struct {
-	Name string `json:"name" binding:"required,min=1,max=80"`
+	Name string `json:"name" validate:"min=1,max=80"`
 }
 
-// The document of three routes as gin lists them, two of them described;
-// POST is guarded by authmod's RequireWriter.
+// The document of three routes as gin lists them, two of them described.
+// The generator knows nothing of authentication: POST carries what a guard
+// (authmod's Require) documents, its security requirement, scheme and
+// extension.
 func ExampleGenerator_Generate() {
 	routes := []openapi.Route{
 		{Method: "GET", Path: "/api/items/:id"},
@@ -80,7 +82,7 @@ func (Amount) OpenAPISchema() *openapi.Schema {
 
 type Order struct {
 	Total  Amount   `json:"total"`
-	Lines  []string `json:"lines" binding:"max=50"`
+	Lines  []string `json:"lines" validate:"max=50"`
 	Coupon *string  `json:"coupon,omitempty"`
 }
 
@@ -94,4 +96,45 @@ func ExampleSchemas_For() {
 	// Output:
 	// {"type":"array","items":{"$ref":"#/components/schemas/Order"}}
 	// {"type":"object","properties":{"coupon":{"type":["string","null"]},"lines":{"type":"array","items":{"type":"string"},"maxItems":50},"total":{"type":"string","examples":["12.50"],"pattern":"^-?\\d+\\.\\d{2}$"}},"required":["total","lines"]}
+}
+
+type ListItems struct {
+	Shelf  string  `path:"shelf" doc:"The shelf"`
+	Limit  int     `query:"limit" default:"20" validate:"min=1,max=100"`
+	Q      *string `query:"q" validate:"omitnil,max=80"`
+	Tenant string  `header:"X-Tenant" pattern:"^[a-z]+$"`
+	Body   *ItemCreate
+}
+
+// A typed route's input: its tagged fields are the parameters, its Body
+// field the request body (optional here: a pointer).
+func ExampleSchemas_Input() {
+	params, body, required := openapi.NewSchemas().Input(ListItems{})
+	for _, p := range params {
+		b, _ := json.Marshal(p)
+		fmt.Println(string(b))
+	}
+	b, _ := json.Marshal(body)
+	fmt.Println(string(b), "required:", required)
+	// Output:
+	// {"name":"shelf","in":"path","description":"The shelf","required":true,"schema":{"type":"string"}}
+	// {"name":"limit","in":"query","schema":{"type":"integer","format":"int64","default":20,"minimum":1,"maximum":100}}
+	// {"name":"q","in":"query","schema":{"type":"string","maxLength":80}}
+	// {"name":"X-Tenant","in":"header","required":true,"schema":{"type":"string","pattern":"^[a-z]+$"}}
+	// {"anyOf":[{"$ref":"#/components/schemas/ItemCreate"},{"type":"null"}]} required: false
+}
+
+// A public operation states that it needs no credentials with an explicit
+// empty security requirement; extensions are written as x- members.
+func ExampleOperationObject_MarshalJSON() {
+	op := openapi.OperationObject{
+		OperationID: "get_api_health",
+		Responses:   map[string]openapi.ResponseObject{"200": {Description: "OK"}},
+		Public:      true,
+		Extensions:  map[string]any{"x-m8fx-probe": "liveness"},
+	}
+	b, _ := json.Marshal(op)
+	fmt.Println(string(b))
+	// Output:
+	// {"operationId":"get_api_health","responses":{"200":{"description":"OK"}},"security":[],"x-m8fx-probe":"liveness"}
 }
