@@ -81,7 +81,7 @@ func supplyDocsOption(o docsOption) fx.Option {
 // DocsConfig configures the generated document. [NewDocsConfig] fills it
 // from the settings; override it at the root of the app:
 //
-//	fx.Decorate(func(c httpmod.DocsConfig) httpmod.DocsConfig {
+//	fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
 //		c.Info.Description = "The item catalogue."
 //		c.Tags = append(c.Tags, openapi.Tag{Name: "items", Description: "Catalogue items"})
 //		return c
@@ -187,17 +187,20 @@ func (d *Docs) Attach(e *gin.Engine) error {
 	}
 	d.mu.Lock()
 	d.engine, d.body = e, nil
+	// A description that matches no route is a mistake whether or not the
+	// document is served (it would surface only where the docs are on).
+	_, _, err := d.routes()
 	d.mu.Unlock()
-	if !d.openAPI {
-		return nil
+	if err != nil || !d.openAPI {
+		return err
 	}
-	_, err := d.JSON()
+	_, err = d.JSON()
 	return err
 }
 
 // Document returns a newly generated document (the custom
 // [DocsConfig.Document], if any, is not consulted), with the customizers
-// applied, and logs descriptions that matched no route.
+// applied; a description that matches no raw route is an error.
 func (d *Docs) Document() (*openapi.Document, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -204,33 +204,37 @@ func TestOpenAPIDocumentServesWhatItLists(t *testing.T) {
 func TestDescribeMustMatchARawRoute(t *testing.T) {
 	for _, tc := range []struct {
 		name string
+		env  map[string]string
 		opts []fx.Option
 		want []string
 	}{
-		{"no such route", []fx.Option{docsmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"})},
+		{"a typo fails even where the document is off", map[string]string{"SET_OPEN_API": "false"},
+			[]fx.Option{docsmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"})},
 			[]string{"GET /api/nowhere matches no route"}},
-		{"no such method", []fx.Option{docsmod.Describe("PUT", "/items/:id", openapi.Operation{})},
+		{"no such route", nil, []fx.Option{docsmod.Describe("GET", "/nowhere", openapi.Operation{Summary: "a typo"})},
+			[]string{"GET /api/nowhere matches no route"}},
+		{"no such method", nil, []fx.Option{docsmod.Describe("PUT", "/items/:id", openapi.Operation{})},
 			[]string{"PUT /api/items/:id matches no route"}},
-		{"a root path given to Describe", []fx.Option{docsmod.Describe("GET", "/version", openapi.Operation{})},
+		{"a root path given to Describe", nil, []fx.Option{docsmod.Describe("GET", "/version", openapi.Operation{})},
 			[]string{"GET /api/version matches no route"}},
-		{"a declared typed route", []fx.Option{docsmod.Describe("POST", "/items/", openapi.Operation{Summary: "again"})},
+		{"a declared typed route", nil, []fx.Option{docsmod.Describe("POST", "/items/", openapi.Operation{Summary: "again"})},
 			[]string{"POST /api/items/ is declared with httpmod.Route or httpmod.Handle: its documentation belongs in the declaration"}},
-		{"a declared plain route, in OpenAPI syntax", []fx.Option{docsmod.Describe("delete", "/items/{id}", openapi.Operation{})},
+		{"a declared plain route, in OpenAPI syntax", nil, []fx.Option{docsmod.Describe("delete", "/items/{id}", openapi.Operation{})},
 			[]string{"DELETE /api/items/{id} is declared with httpmod.Route or httpmod.Handle"}},
-		{"a kit route", []fx.Option{docsmod.Describe("GET", "/health/live", openapi.Operation{})},
+		{"a kit route", nil, []fx.Option{docsmod.Describe("GET", "/health/live", openapi.Operation{})},
 			[]string{"GET /api/health/live is declared"}},
-		{"a docs route", []fx.Option{docsmod.Describe("GET", "/openapi.json", openapi.Operation{})},
+		{"a docs route", nil, []fx.Option{docsmod.Describe("GET", "/openapi.json", openapi.Operation{})},
 			[]string{"GET /api/openapi.json is declared"}},
-		{"a HEAD twin", []fx.Option{docsmod.Describe("HEAD", "/items/", openapi.Operation{})},
+		{"a HEAD twin", nil, []fx.Option{docsmod.Describe("HEAD", "/items/", openapi.Operation{})},
 			[]string{"HEAD /api/items/"}},
-		{"every problem in one error", []fx.Option{
+		{"every problem in one error", nil, []fx.Option{
 			docsmod.Describe("GET", "/nowhere", openapi.Operation{}),
 			docsmod.Describe("POST", "/items/", openapi.Operation{}),
 			docsmod.DescribeRoot("GET", "/gone", openapi.Operation{}),
 		}, []string{"docsmod: OpenAPI description: ", "GET /api/nowhere matches no route", "POST /api/items/ is declared", "GET /gone matches no route"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := docsBuildErr(t, nil, tc.opts...)
+			err := docsBuildErr(t, tc.env, tc.opts...)
 			if err == nil {
 				t.Fatal("the app started")
 			}

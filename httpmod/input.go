@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -300,6 +301,12 @@ func checkRules(sf reflect.StructField, optional bool, table *RouteTable) error 
 				if _, ok := table.Limit(arg); !ok {
 					return fmt.Errorf("field %s: rule %s=%s names no runtime limit (httpmod.AsLimit)", sf.Name, name, arg)
 				}
+			case name == "oneof" && strings.ContainsAny(arg, `'"`):
+				return fmt.Errorf("field %s: rule oneof=%s: quoted values are not supported (the document could not state them)", sf.Name, arg)
+			case slices.Contains([]string{"min", "max", "len", "gt", "gte", "lt", "lte"}, name):
+				if err := checkBound(sf.Type, name, arg); err != nil {
+					return fmt.Errorf("field %s: rule %s=%s: %w", sf.Name, name, arg, err)
+				}
 			}
 		}
 	}
@@ -359,6 +366,30 @@ func stripRule(tag, rule string) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// checkBound refuses a size rule's argument that the validator would panic
+// on or that no value could meet: a length bound must be a whole number of
+// at least 0 (lt at least 1), a numeric bound a number.
+func checkBound(t reflect.Type, rule, arg string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Slice, reflect.Array, reflect.Map:
+		n, err := strconv.Atoi(arg)
+		switch {
+		case err != nil || n < 0:
+			return errors.New("a length bound is a whole number of at least 0")
+		case rule == "lt" && n == 0:
+			return errors.New("no length is below 0")
+		}
+	default:
+		if _, err := strconv.ParseFloat(arg, 64); err != nil {
+			return errors.New("the bound is not a number")
+		}
+	}
+	return nil
 }
 
 func elemKind(t reflect.Type) reflect.Kind {

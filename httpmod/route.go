@@ -242,6 +242,9 @@ func (r *Router) declare(method, path string, op openapi.Operation, cfg *RouteCo
 			route.AliasOf = full
 		}
 		if err := r.table.add(route); err != nil {
+			if method == http.MethodHead && r.table.declared(http.MethodGet, route.Path) {
+				err = errors.New("its GET route answers HEAD already (declare the HEAD before the GET to replace that)")
+			}
 			r.table.fail(method, route.Path, err)
 			return
 		}

@@ -314,6 +314,15 @@ func TestRouteDeclarationErrors(t *testing.T) {
 	type badDefault struct {
 		Limit int `query:"limit" default:"500" validate:"max=100"`
 	}
+	type quotedOneof struct {
+		Kind string `query:"kind" validate:"oneof='a b' c"`
+	}
+	type fractionalLength struct {
+		Name string `query:"name" validate:"gt=1.5"`
+	}
+	type impossibleLength struct {
+		Name *string `query:"name" validate:"omitnil,lt=0"`
+	}
 	tests := []struct {
 		name    string
 		declare func(r *httpmod.Router)
@@ -328,6 +337,13 @@ func TestRouteDeclarationErrors(t *testing.T) {
 		{"element rules without dive", func(r *httpmod.Router) { httpmod.Route(r, "POST", "/a", handler[noDive]) }, `add validate:"dive"`},
 		{"an unknown runtime limit", func(r *httpmod.Router) { httpmod.Route(r, "POST", "/a", handler[unknownLimit]) }, "names no runtime limit"},
 		{"a default that fails its rules", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[badDefault]) }, "give it a valid default"},
+		{"quoted oneof values", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[quotedOneof]) }, "quoted values are not supported"},
+		{"a fractional length (the validator would panic)", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[fractionalLength]) }, "a length bound is a whole number"},
+		{"a length no value meets", func(r *httpmod.Router) { httpmod.Route(r, "GET", "/a", handler[impossibleLength]) }, "no length is below 0"},
+		{"HEAD after its GET", func(r *httpmod.Router) {
+			httpmod.Route(r, "GET", "/a", handler[httpmod.NoInput])
+			httpmod.Handle(r, "HEAD", "/a", func(*gin.Context) {})
+		}, "its GET route answers HEAD already"},
 		{"twice the same route", func(r *httpmod.Router) {
 			httpmod.Route(r, "GET", "/a", handler[httpmod.NoInput])
 			httpmod.Route(r, "GET", "/a", handler[httpmod.NoInput])

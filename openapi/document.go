@@ -11,10 +11,6 @@ import (
 // Version is the OpenAPI version of the documents this package writes.
 const Version = "3.1.0"
 
-// BearerSchemeName is the name of the bearer security scheme in
-// components.securitySchemes, referenced by every guarded operation.
-const BearerSchemeName = "bearerAuth"
-
 // ErrorSchemaName is the component schema of the kit's error body
 // {"detail": "<message>"}.
 const ErrorSchemaName = "HTTPError"

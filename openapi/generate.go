@@ -187,7 +187,16 @@ func (b *builder) operation(method, path string, op Operation) *OperationObject 
 		o.Responses["200"] = ResponseObject{Description: "Successful Response"}
 	}
 
-	o.Security = slices.Clone(op.Security)
+	for _, req := range op.Security {
+		out := make(SecurityReq, len(req))
+		for name, scopes := range req {
+			if scopes == nil {
+				scopes = []string{} // null is not a valid scope list
+			}
+			out[name] = scopes
+		}
+		o.Security = append(o.Security, out)
+	}
 	o.Public = op.Public
 	for name, sch := range op.SecuritySchemes {
 		b.schemes[name] = sch

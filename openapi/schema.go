@@ -44,7 +44,10 @@ type SchemaProvider interface {
 //   - the tags `doc:"..."` (description), `example:"..."` and
 //     `enum:"a,b,c"` annotate a field, and the validator rules of `binding`
 //     and `validate` tags become keywords: required, min, max, len, gt, gte,
-//     lt, lte, oneof, email, uuid, url (rules after "dive" are ignored).
+//     lt, lte, oneof, email, uuid, url, max_of/min_of (runtime limits, see
+//     [Schemas.Limits]); the rules after "dive" apply to the items of an
+//     array; a `pattern:"regexp"` tag is the pattern keyword and a
+//     `default:"v"` tag the default (and makes the property optional).
 //
 // A named struct becomes the component schema of its type name; generic
 // instances drop package paths (Page[Item] is "Page_Item"); a second type
@@ -497,7 +500,9 @@ func sizeRule(sch *Schema, rule string, n float64) {
 		case "gt":
 			sch.MinLength = ptr(i + 1)
 		case "lt":
-			sch.MaxLength = ptr(i - 1)
+			if i > 0 {
+				sch.MaxLength = ptr(i - 1)
+			}
 		case "len":
 			sch.MinLength, sch.MaxLength = &i, ptr(i)
 		}
@@ -513,7 +518,9 @@ func sizeRule(sch *Schema, rule string, n float64) {
 		case "gt":
 			sch.MinItems = ptr(i + 1)
 		case "lt":
-			sch.MaxItems = ptr(i - 1)
+			if i > 0 {
+				sch.MaxItems = ptr(i - 1)
+			}
 		case "len":
 			sch.MinItems, sch.MaxItems = &i, ptr(i)
 		}
@@ -599,7 +606,8 @@ const InputBodyField = "Body"
 // Input documents a typed route's input struct v (a value or reflect.Type):
 // its fields tagged `path:"name"`, `query:"name"` and `header:"Name"` are
 // parameters (a path parameter is always required; another is required
-// unless it is a pointer or has a `default:"v"` tag), and its field named
+// unless it is a pointer, a slice (every value sent, none allowed) or has a
+// `default:"v"` tag), and its field named
 // Body is the JSON request body (required unless it is a pointer). The
 // `doc`, `example`, `enum`, `default`, `pattern` and `validate` tags
 // annotate each parameter's schema as they do struct properties.
@@ -639,10 +647,11 @@ func (s *Schemas) Input(v any) (params []Parameter, body *Schema, bodyRequired b
 			if hasDefault {
 				sch.Default = typedValue(sch, dflt)
 			}
+			repeated := sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() != reflect.Uint8
 			params = append(params, Parameter{
 				Name:        name,
 				In:          in,
-				Required:    in == "path" || (sf.Type.Kind() != reflect.Pointer && !hasDefault),
+				Required:    in == "path" || (sf.Type.Kind() != reflect.Pointer && !repeated && !hasDefault),
 				Description: sf.Tag.Get("doc"),
 				Schema:      sch,
 			})
