@@ -381,7 +381,8 @@ func TestSchemasInput(t *testing.T) {
 		Tenant string     `header:"X-Tenant" pattern:"^[a-z]+$" validate:"max=20"`
 		Lang   *string    `header:"Accept-Language"`
 		Note   string     // no tag: not a parameter
-		hidden string     `query:"hidden"`
+		//lint:ignore U1000 the test checks that unexported fields are left out
+		hidden string `query:"hidden"`
 		Body   body
 	}
 	s := NewSchemas()
