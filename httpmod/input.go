@@ -238,10 +238,8 @@ func compileBody(index int, sf reflect.StructField, table *RouteTable) (*bodyPla
 // checkBodyType checks the rules of every field reachable from t and that
 // every JSON name can be located in a 422 answer.
 func checkBodyType(t reflect.Type, table *RouteTable, seen map[reflect.Type]bool) error {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct || seen[t] || t == timeType {
+	t, ok := structOf(t)
+	if !ok || seen[t] {
 		return nil
 	}
 	seen[t] = true
@@ -402,10 +400,8 @@ func elemKind(t reflect.Type) reflect.Kind {
 // hasRules reports whether t, or a type reachable from it, has fields with
 // validate or pattern tags.
 func hasRules(t reflect.Type, seen map[reflect.Type]bool) bool {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct || seen[t] || t == timeType {
+	t, ok := structOf(t)
+	if !ok || seen[t] {
 		return false
 	}
 	seen[t] = true
@@ -421,10 +417,8 @@ func hasRules(t reflect.Type, seen map[reflect.Type]bool) bool {
 // collectPatterns records, for t and the struct types reachable from it,
 // the fields with a pattern or leading to one.
 func collectPatterns(t reflect.Type, out map[reflect.Type][]patternField, seen map[reflect.Type]bool) error {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct || seen[t] || t == timeType {
+	t, ok := structOf(t)
+	if !ok || seen[t] {
 		return nil
 	}
 	seen[t] = true
@@ -457,11 +451,21 @@ func collectPatterns(t reflect.Type, out map[reflect.Type][]patternField, seen m
 }
 
 func reaches(t reflect.Type, out map[reflect.Type][]patternField) bool {
+	t, ok := structOf(t)
+	if !ok {
+		return false
+	}
+	_, ok = out[t]
+	return ok
+}
+
+// structOf is the struct type that t holds (through pointers, slices,
+// arrays and maps), if it is one whose fields the input plan walks.
+func structOf(t reflect.Type) (reflect.Type, bool) {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
 		t = t.Elem()
 	}
-	_, ok := out[t]
-	return ok
+	return t, t.Kind() == reflect.Struct && t != timeType
 }
 
 // locName is the name of sf in a 422 location: its parameter or JSON name.
