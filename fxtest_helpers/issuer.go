@@ -7,11 +7,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
@@ -255,43 +254,25 @@ func (is *Issuer) writePEM() {
 	}
 }
 
-// jwk is one JSON Web Key (RFC 7517/7518) of the JWKS.
-type jwk struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid"`
-	Use string `json:"use"`
-	Alg string `json:"alg"`
-	N   string `json:"n,omitempty"`
-	E   string `json:"e,omitempty"`
-	Crv string `json:"crv,omitempty"`
-	X   string `json:"x,omitempty"`
-	Y   string `json:"y,omitempty"`
-}
-
-// JWKS returns the published key set as JSON.
+// JWKS returns the published key set as JSON (the public keys only).
 func (is *Issuer) JWKS() []byte {
 	is.mu.Lock()
 	keys := append([]issuerKey(nil), is.keys...)
 	is.mu.Unlock()
-	set := struct {
-		Keys []jwk `json:"keys"`
-	}{Keys: []jwk{}}
-	b64 := base64.RawURLEncoding.EncodeToString
+	set := jwkset.JWKSMarshal{Keys: []jwkset.JWKMarshal{}}
 	for _, k := range keys {
-		switch s := k.signer.(type) {
-		case *rsa.PrivateKey:
-			set.Keys = append(set.Keys, jwk{Kty: "RSA", Kid: k.kid, Use: "sig", Alg: is.alg,
-				N: b64(s.N.Bytes()), E: b64(big.NewInt(int64(s.E)).Bytes())})
-		case *ecdsa.PrivateKey:
-			pub, err := s.PublicKey.ECDH()
-			if err != nil {
-				is.t.Errorf("fxtest_helpers: encoding EC key: %v", err)
-				continue
-			}
-			raw := pub.Bytes() // 0x04 || X || Y, 32 bytes each for P-256
-			set.Keys = append(set.Keys, jwk{Kty: "EC", Kid: k.kid, Use: "sig", Alg: is.alg,
-				Crv: "P-256", X: b64(raw[1:33]), Y: b64(raw[33:65])})
+		signer, ok := k.signer.(crypto.Signer)
+		if !ok {
+			continue // an HMAC secret is never published
 		}
+		jwk, err := jwkset.NewJWKFromKey(signer.Public(), jwkset.JWKOptions{
+			Metadata: jwkset.JWKMetadataOptions{KID: k.kid, ALG: jwkset.ALG(is.alg), USE: jwkset.UseSig},
+		})
+		if err != nil {
+			is.t.Errorf("fxtest_helpers: encoding the JWK of %s: %v", k.kid, err)
+			continue
+		}
+		set.Keys = append(set.Keys, jwk.Marshal())
 	}
 	data, _ := json.Marshal(set)
 	return data

@@ -17,9 +17,9 @@ var validatorSeq atomic.Uint64
 // result is a [StartupValidator] (so the validator can take dependencies):
 //
 //	fx.New(
-//		m8fx.Module,
-//		m8fx.AsStartupValidator(func(db *bun.DB) m8fx.StartupValidator {
-//			return func(ctx context.Context) error { return checkSchema(ctx, db) }
+//		m8fx.Module, dbmod.Module,
+//		m8fx.AsStartupValidator(func(db *dbmod.DB) m8fx.StartupValidator {
+//			return func(ctx context.Context) error { return checkSchema(ctx, db.Bun()) }
 //		}),
 //	)
 //

@@ -7,17 +7,17 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/MicahParks/jwkset"
 )
 
 // runKeys writes private.pem (PKCS#8, mode 0600), public.pem (PKIX) and
@@ -57,10 +57,7 @@ type keyFiles struct {
 }
 
 func generateKeyFiles(alg string, bits int, kid string) (keyFiles, error) {
-	var (
-		priv crypto.Signer
-		jwk  map[string]string
-	)
+	var priv crypto.Signer
 	switch alg {
 	case "RS256":
 		if bits < 2048 {
@@ -71,26 +68,22 @@ func generateKeyFiles(alg string, bits int, kid string) (keyFiles, error) {
 			return keyFiles{}, err
 		}
 		priv = k
-		jwk = map[string]string{
-			"kty": "RSA",
-			"n":   b64(k.N.Bytes()),
-			"e":   b64(big.NewInt(int64(k.E)).Bytes()),
-		}
 	case "ES256":
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return keyFiles{}, err
 		}
 		priv = k
-		pub, err := k.PublicKey.Bytes() // 0x04 || X || Y, 32 bytes each
-		if err != nil {
-			return keyFiles{}, err
-		}
-		jwk = map[string]string{"kty": "EC", "crv": "P-256", "x": b64(pub[1:33]), "y": b64(pub[33:])}
 	default:
 		return keyFiles{}, fmt.Errorf("-alg %q: want RS256 or ES256 (HS256 uses a shared secret, not a key pair)", alg)
 	}
-	jwk["kid"], jwk["alg"], jwk["use"] = kid, alg, "sig"
+	// The public key only: jwkset then cannot write a private member.
+	jwk, err := jwkset.NewJWKFromKey(priv.Public(), jwkset.JWKOptions{
+		Metadata: jwkset.JWKMetadataOptions{KID: kid, ALG: jwkset.ALG(alg), USE: jwkset.UseSig},
+	})
+	if err != nil {
+		return keyFiles{}, fmt.Errorf("encoding the JWK: %w", err)
+	}
 
 	privDER, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
@@ -100,7 +93,7 @@ func generateKeyFiles(alg string, bits int, kid string) (keyFiles, error) {
 	if err != nil {
 		return keyFiles{}, err
 	}
-	set, err := json.MarshalIndent(map[string]any{"keys": []map[string]string{jwk}}, "", "  ")
+	set, err := json.MarshalIndent(jwkset.JWKSMarshal{Keys: []jwkset.JWKMarshal{jwk.Marshal()}}, "", "  ")
 	if err != nil {
 		return keyFiles{}, err
 	}
@@ -140,5 +133,3 @@ func writeKeyFiles(dir string, f keyFiles, force bool) error {
 	}
 	return nil
 }
-
-func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

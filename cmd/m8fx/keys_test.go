@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
@@ -120,3 +121,6 @@ func TestKeysRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// b64 is base64url without padding, the JWK encoding of key material.
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
