@@ -115,4 +115,13 @@
 // container starts the service:
 //
 //	CMD m8fx prestart && exec itemsvc
+//
+// # Migration files
+//
+// bun names a Go migration after its file and refuses (with a panic in
+// Migrations.MustRegister) any file not named YYYYMMDDHHMMSS_name.go, and
+// any SQL file not named YYYYMMDDHHMMSS_name.up.sql or .down.sql; the
+// timestamp orders the migrations. Register them with [RegisterMigration]
+// and [DiscoverMigrations] instead: a bad name is then an error naming the
+// file and the rule, and the app fails at start with that one line.
 package dbmod

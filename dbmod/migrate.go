@@ -3,6 +3,11 @@ package dbmod
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
 
 	"github.com/uptrace/bun/migrate"
 	"go.uber.org/zap"
@@ -30,6 +35,11 @@ const (
 // a process-wide mutex plus, for files, bun's lock table (a row that a
 // process killed while migrating leaves behind: delete it from
 // <prefix>_bun_migration_locks). Waiting for the lock is bounded by ctx.
+//
+// bun names each migration after its file (see [RegisterMigration] for the
+// rule); register Go migrations with [RegisterMigration] and SQL files with
+// [DiscoverMigrations], which report a badly named file as an error (bun's
+// MustRegister panics).
 //
 // Call it after [DB.Start]. The module runs Migrate in its OnStart hook, right
 // after connecting, for every set registered with [AsMigrations].
@@ -60,5 +70,94 @@ func (d *DB) Migrate(ctx context.Context, ms *migrate.Migrations) error {
 	}
 	d.log.Info("database migrations applied", zap.String("target", d.cfg.Target),
 		zap.Int64("group", group.ID), zap.String("migrations", group.Migrations.String()))
+	return nil
+}
+
+// migrationNameRule is bun's naming rule for migration files, as dbmod's
+// errors state it.
+const migrationNameRule = `YYYYMMDDHHMMSS_name.go (Go) or YYYYMMDDHHMMSS_name.up.sql and .down.sql (SQL), ` +
+	`name in lower-case letters, digits, "_" and "-"`
+
+// migrationFileRE is bun's rule (github.com/uptrace/bun/migrate): up to 14
+// digits (a timestamp: the migration's name and its order), "_", a comment.
+var migrationFileRE = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)\.`)
+
+// migrationName is bun's name and comment of the migration in file, or an
+// error naming the file and the rule.
+func migrationName(file string) (name, comment string, err error) {
+	m := migrationFileRE.FindStringSubmatch(filepath.Base(file))
+	if m == nil {
+		return "", "", fmt.Errorf("dbmod: migration file %s: bad name: bun names migrations after their files, "+
+			"which must be named %s", file, migrationNameRule)
+	}
+	return m[1], m[2], nil
+}
+
+// RegisterMigration adds up and down to ms as the Go migration of the file
+// that calls it, like bun's Migrations.Register, but returns an error naming
+// the file and the rule when bun would refuse the file's name (where bun's
+// MustRegister panics).
+//
+// The rule: the file is named YYYYMMDDHHMMSS_name.go. The timestamp (up to
+// 14 digits, UTC by convention) is the migration's name in the history table
+// and sets the order in which migrations run; name is lower-case letters,
+// digits, "_" and "-", e.g. 20261127000001_create_items.go. SQL migrations
+// follow the same rule with .up.sql and .down.sql ([DiscoverMigrations]).
+//
+//	// 20261127000001_create_items.go
+//	func createItems(ms *migrate.Migrations) error {
+//		return dbmod.RegisterMigration(ms, up, down)
+//	}
+//
+// down may be nil (a rollback then skips the migration). Like migrations
+// added with Migrations.Add, these run without the BeforeMigration and
+// AfterMigration hooks of bun's migrator ([DB.Migrate] sets none).
+func RegisterMigration(ms *migrate.Migrations, up, down migrate.MigrationFunc) error {
+	_, file, _, ok := runtime.Caller(1)
+	if !ok {
+		return fmt.Errorf("dbmod: RegisterMigration: cannot tell the calling file")
+	}
+	if up == nil {
+		return fmt.Errorf("dbmod: migration file %s: the up function is nil", file)
+	}
+	name, comment, err := migrationName(file)
+	if err != nil {
+		return err
+	}
+	ms.Add(migrate.Migration{Name: name, Comment: comment, Up: goMigration(up), Down: goMigration(down)})
+	return nil
+}
+
+// goMigration is fn as the function of a migrate.Migration (nil for nil).
+func goMigration(fn migrate.MigrationFunc) func(context.Context, *migrate.Migrator, *migrate.Migration) error {
+	if fn == nil {
+		return nil
+	}
+	return func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error { return fn(ctx, m.DB()) }
+}
+
+// DiscoverMigrations adds to ms the SQL migrations of fsys (the files ending
+// in .up.sql and .down.sql, in every directory, like bun's
+// Migrations.Discover) and returns an error naming the first file whose name
+// bun would refuse, with the rule (see [RegisterMigration]):
+//
+//	//go:embed migrations/*.sql
+//	var sqlFiles embed.FS
+//
+//	if err := dbmod.DiscoverMigrations(ms, sqlFiles); err != nil { return nil, err }
+func DiscoverMigrations(ms *migrate.Migrations, fsys fs.FS) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".up.sql") || strings.HasSuffix(p, ".down.sql")) {
+			return err
+		}
+		_, _, err = migrationName(p)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := ms.Discover(fsys); err != nil {
+		return fmt.Errorf("dbmod: discovering SQL migrations: %w", err)
+	}
 	return nil
 }

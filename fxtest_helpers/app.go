@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/dig"
 	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -28,7 +29,9 @@ type App struct {
 	// Handler serves requests in-process through the real gin engine and the
 	// kit's middleware; no port is needed.
 	Handler http.Handler
-	// Logs holds every log entry the app wrote (debug level and above).
+	// Logs holds every log entry the app wrote (debug level and above),
+	// fx's own events included (one entry each, as m8fx.NewFxEventLogger
+	// writes them).
 	Logs *observer.ObservedLogs
 	// URL is the base URL of the real HTTP server (listening on 127.0.0.1 on
 	// a free port), for tests that need a network round trip.
@@ -45,9 +48,10 @@ type App struct {
 type Option func(*config)
 
 type config struct {
-	env     map[string]string
-	options []fx.Option
-	noStart bool
+	env      map[string]string
+	options  []fx.Option
+	noStart  bool
+	fxEvents bool
 }
 
 // DefaultEnv is the settings map every test app starts from: a valid local,
@@ -110,6 +114,15 @@ func Decorate(fn any) Option {
 	return WithOptions(fx.Decorate(fn))
 }
 
+// WithFxEvents writes fx's own events (provided, decorated, invoked, hooks
+// run, ...) to the test log too, one debug line each, e.g. to debug the graph
+// of a failing test. Without it the test log gets only the fx errors that end
+// the app's build, start or stop (one line each), and the app's own logs;
+// App.Logs holds fx's events either way.
+func WithFxEvents() Option {
+	return func(c *config) { c.fxEvents = true }
+}
+
 // NoStart builds the app without starting it; call App.Start yourself.
 func NoStart() Option {
 	return func(c *config) { c.noStart = true }
@@ -118,8 +131,9 @@ func NoStart() Option {
 // New builds and starts an app made of m8fx.Module and the options, with
 // settings from an in-code map (never the process environment or a .env file)
 // and a logger whose entries are kept in App.Logs and also written to the
-// test log. The app is stopped when the test ends. A build or start error
-// fails the test; use [BuildErr] or [App.StartErr] to test failures.
+// test log (fx's own events only with [WithFxEvents]). The app is stopped
+// when the test ends. A build or start error fails the test; use [BuildErr]
+// or [App.StartErr] to test failures.
 func New(t testing.TB, opts ...Option) *App {
 	t.Helper()
 	a, cfg, err := build(t, opts)
@@ -156,12 +170,21 @@ func build(t testing.TB, opts []Option) (*App, config, error) {
 	core, logs := observer.New(zapcore.DebugLevel)
 	tw := &testWriter{t: t}
 	t.Cleanup(tw.close) // registered first, so it runs after the app stopped
-	logger := zap.New(zapcore.NewTee(core, testCore(tw)))
+	logger := zap.New(zapcore.NewTee(core, testCore(tw, zapcore.DebugLevel)))
+	// fx's events: all of them in App.Logs, only the errors that end the
+	// app's build, start or stop in the test log unless the test asks.
+	fxTestLevel := zapcore.ErrorLevel
+	if cfg.fxEvents {
+		fxTestLevel = zapcore.DebugLevel
+	}
+	fxEvents := m8fx.NewFxEventLogger(zap.New(zapcore.NewTee(core, testCore(tw, fxTestLevel))))
 
 	var engine *gin.Engine
 	var server *httpmod.Server
 	fxOpts := []fx.Option{
 		m8fx.Module,
+		// After m8fx.Module: the last fx.WithLogger wins.
+		fx.WithLogger(func() fxevent.Logger { return fxEvents }),
 		fx.Replace(settingsmod.MapSource(env)),
 		fx.Decorate(func() *zap.Logger { return logger }),
 		fx.Populate(&engine, &server),
@@ -233,10 +256,11 @@ func (a *App) Get(path string, headers ...string) *httptest.ResponseRecorder {
 	return a.Do(req)
 }
 
-// testCore writes log entries to t.Log, so they appear with failing tests.
-func testCore(w *testWriter) zapcore.Core {
+// testCore writes log entries from level up to t.Log, so they appear with
+// failing tests.
+func testCore(w *testWriter, level zapcore.Level) zapcore.Core {
 	enc := zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig())
-	return zapcore.NewCore(enc, zapcore.AddSync(w), zapcore.DebugLevel)
+	return zapcore.NewCore(enc, zapcore.AddSync(w), level)
 }
 
 // testWriter forwards to t.Log until the test is over; later writes (from a

@@ -1,9 +1,14 @@
 package fxtest_helpers
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -11,6 +16,7 @@ import (
 
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/m8fx"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -91,5 +97,104 @@ func TestStartErr(t *testing.T) {
 	})))
 	if err := app.StartErr(context.Background()); err == nil {
 		t.Fatal("StartErr returned nil for a failing start hook")
+	}
+}
+
+// logRecorder is a testing.TB whose Log lines are kept instead of printed.
+type logRecorder struct {
+	testing.TB
+	mu    sync.Mutex
+	lines []string
+}
+
+func (r *logRecorder) Log(args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, fmt.Sprint(args...))
+}
+
+// fxLines are the recorded lines written by fx's event logger.
+func (r *logRecorder) fxLines() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, l := range r.lines {
+		if strings.Contains(l, "\tfx\t") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestFxEventsInTestLog: the test log gets fx's events only with
+// WithFxEvents, one line each without fx's stack traces; otherwise only the
+// fx error that ends a build or start, on one line. App.Logs has every event
+// either way.
+func TestFxEventsInTestLog(t *testing.T) {
+	failingValidator := WithOptions(m8fx.AsStartupValidator(func(context.Context) error { return errors.New("schema missing") }))
+	tests := []struct {
+		name       string
+		opts       []Option
+		build      func(t testing.TB, opts ...Option) *App // nil: the build fails
+		startErr   bool
+		wantFx     []string // messages of the fx lines in the test log (all of them when want all)
+		wantAll    bool     // every fx event in the test log
+		wantInLogs bool     // App.Logs holds fx's events
+	}{
+		{name: "quiet by default", build: New, wantInLogs: true},
+		{name: "WithFxEvents", opts: []Option{WithFxEvents()}, build: New, wantAll: true, wantInLogs: true},
+		{name: "failed build", opts: []Option{WithOptions(fx.Invoke(func(*bytes.Reader) {}))}, wantFx: []string{"invoke failed"}},
+		{name: "failed start", opts: []Option{NoStart(), failingValidator}, build: New, startErr: true,
+			wantFx: []string{"start failed"}, wantInLogs: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &logRecorder{TB: t}
+			var app *App
+			if tt.build == nil {
+				if err := BuildErr(rec, tt.opts...); err == nil {
+					t.Fatal("the app built")
+				}
+			} else {
+				app = tt.build(rec, tt.opts...)
+				app.Get("/api/health/live")
+				if tt.startErr {
+					if err := app.StartErr(context.Background()); err == nil {
+						t.Fatal("the app started")
+					}
+				}
+			}
+			lines := rec.fxLines()
+			for _, l := range lines {
+				if strings.Contains(l, "\n") || strings.Contains(l, "stacktrace") || strings.Contains(l, "moduletrace") {
+					t.Errorf("fx line with a trace or on several lines: %q", l)
+				}
+			}
+			if tt.wantAll {
+				if len(lines) < 10 || !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "\tprovided\t") }) {
+					t.Errorf("fx's events not in the test log: %q", lines)
+				}
+			} else {
+				var msgs []string
+				for _, l := range lines {
+					if !strings.Contains(l, "\tERROR\tfx\t") {
+						t.Errorf("fx line below ERROR in the test log: %q", l)
+					}
+					msg, _, _ := strings.Cut(strings.SplitN(l, "\tfx\t", 2)[1], "\t")
+					msgs = append(msgs, msg)
+				}
+				if !slices.Equal(msgs, tt.wantFx) {
+					t.Errorf("fx lines %q, want messages %q", lines, tt.wantFx)
+				}
+			}
+			if app != nil && tt.wantInLogs {
+				if n := app.Logs.FilterLoggerName("fx").FilterMessage("provided").Len(); n == 0 {
+					t.Error("App.Logs has no fx events")
+				}
+				if app.Logs.FilterMessage("http request").Len() != 1 {
+					t.Error("App.Logs lost the app's own logs")
+				}
+			}
+		})
 	}
 }

@@ -25,8 +25,11 @@
 // # Logging
 //
 // [NewLogger] writes JSON outside ENVIRONMENT=local and console output in local,
-// at LOG_LEVEL. fx's own events go through the same logger at debug level;
-// fx errors stay at error level.
+// at LOG_LEVEL, without stack traces (only a recovered panic's line carries
+// one). fx's own events go through the same logger, one debug line each; the
+// error that ends a build, start or stop is logged once, and under [Run] it
+// is only the one stderr line. With LOG_LEVEL=debug the route table is
+// logged too, one line per route.
 //
 // # Running
 //

@@ -58,6 +58,8 @@ var Module = fx.Options(
 		docsmod.Module,
 		httpmod.MetricsModule,
 		securitymod.Module,
+		// After docsmod attached: every route is registered by now.
+		fx.Invoke(logRoutes),
 		fx.Invoke(registerLifecycle),
 	),
 )

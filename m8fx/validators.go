@@ -43,9 +43,21 @@ func (r *validatorRegistry) run(ctx context.Context) error {
 		if v.fn == nil {
 			return fmt.Errorf("startup validator %d of %d is nil", i+1, len(list))
 		}
-		if err := v.fn(ctx); err != nil {
+		if err := call(ctx, v.fn); err != nil {
 			return fmt.Errorf("startup validator %d of %d failed: %w", i+1, len(list), err)
 		}
 	}
 	return nil
+}
+
+// call runs fn, turning a panic into an error: fx runs start hooks on
+// another goroutine, where a panic would end the process with a goroutine
+// dump instead of the one boot line.
+func call(ctx context.Context, fn StartupValidator) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("it panicked: %v", r)
+		}
+	}()
+	return fn(ctx)
 }

@@ -112,6 +112,18 @@ func TestValidatorErrorAbortsStart(t *testing.T) {
 	}
 }
 
+// TestValidatorPanicIsAStartError: a panicking validator fails start with an
+// error (one boot line), not a crash of the start goroutine.
+func TestValidatorPanicIsAStartError(t *testing.T) {
+	app := fxtest_helpers.New(t, fxtest_helpers.NoStart(), fxtest_helpers.WithOptions(
+		m8fx.AsStartupValidator(func(context.Context) error { panic("schema table missing") }),
+	))
+	err := app.StartErr(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "startup validator 1 of 1 failed: it panicked: schema table missing") {
+		t.Fatalf("start error = %v", err)
+	}
+}
+
 func TestAsStartupValidatorForms(t *testing.T) {
 	var calls atomic.Int32
 	count := func(context.Context) error { calls.Add(1); return nil }

@@ -9,4 +9,4 @@ import (
 
 // NewMigrations is the service's schema, applied by dbmod at start (see
 // dbmod.AsMigrations), with table names under TABLES_PREFIX.
-func NewMigrations(c dbmod.Config) *migrate.Migrations { return migrations.New(c.Table) }
+func NewMigrations(c dbmod.Config) (*migrate.Migrations, error) { return migrations.New(c.Table) }

@@ -7,15 +7,17 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
+
+	"github.com/m8fx/kit/dbmod"
 )
 
 // createItems creates <prefix>_items with an index for the newest-first
 // listing. owner_id is the UUID of the user who created the item (the token's
 // sub); times are UTC.
-func createItems(ms *migrate.Migrations, table func(string) string) {
+func createItems(ms *migrate.Migrations, table func(string) string) error {
 	items := bun.Ident(table("items"))
 	index := bun.Ident(table("items") + "_created_at_idx")
-	ms.MustRegister(func(ctx context.Context, db *bun.DB) error {
+	return dbmod.RegisterMigration(ms, func(ctx context.Context, db *bun.DB) error {
 		var ddl []string
 		switch db.Dialect().Name() {
 		case dialect.PG:

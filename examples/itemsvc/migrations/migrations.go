@@ -11,9 +11,12 @@ package migrations
 import "github.com/uptrace/bun/migrate"
 
 // New returns the service's migrations; table maps a base table name to the
-// real one (dbmod.Config.Table adds the TABLES_PREFIX).
-func New(table func(name string) string) *migrate.Migrations {
+// real one (dbmod.Config.Table adds the TABLES_PREFIX). A migration file
+// whose name bun refuses is an error naming the file and the rule.
+func New(table func(name string) string) (*migrate.Migrations, error) {
 	ms := migrate.NewMigrations()
-	createItems(ms, table)
-	return ms
+	if err := createItems(ms, table); err != nil {
+		return nil, err
+	}
+	return ms, nil
 }
