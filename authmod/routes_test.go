@@ -149,9 +149,12 @@ func TestRequireDocumentsTheGuard(t *testing.T) {
 				if _, ok := op.Responses[403]; !ok {
 					t.Errorf("%s: no 403", path)
 				}
+				// Every declared route can answer 503 (its deadline); the guard
+				// says so for itself when keys or revocation can be down.
 				r503, has503 := op.Responses[503]
-				if has503 != tc.want503 || (has503 && !r503.Headers["Retry-After"].Required) {
-					t.Errorf("%s: 503 documented %v (Retry-After %+v), want %v", path, has503, r503.Headers, tc.want503)
+				byAuth := strings.Contains(r503.Description, "Authentication temporarily unavailable")
+				if !has503 || byAuth != tc.want503 || !r503.Headers["Retry-After"].Required {
+					t.Errorf("%s: 503 %+v, want it described by the guard: %v", path, r503, tc.want503)
 				}
 				if !strings.Contains(op.Description, "**Authorization:**") {
 					t.Errorf("%s: the description does not state the rule: %q", path, op.Description)

@@ -200,12 +200,17 @@ func (d *DB) sqlOrNil() *sql.DB {
 }
 
 // RunInTx runs fn in a transaction: committed when fn returns nil, rolled back
-// when it returns an error or panics (the panic goes on). It is bun's RunInTx;
-// fn's error comes back unchanged. Inside fn use tx, never the DB: an
-// in-memory SQLite database has a single connection, which the transaction
-// holds.
+// when it returns an error or panics (the panic goes on). It is bun's RunInTx,
+// bound to ctx: when ctx ends (the request's deadline, the client gone), the
+// running query is cancelled and the transaction rolled back, never committed.
+// fn's error comes back unchanged, except that an error meaning the database
+// is unavailable ([IsUnavailable]: refused or broken connection, deadline,
+// exhausted pool) comes back marked ([MarkUnavailable]; errors.Is and
+// errors.As still find the cause), so that a route answers it 503 with
+// Retry-After. Inside fn use tx, never the DB: an in-memory SQLite database
+// has a single connection, which the transaction holds.
 func (d *DB) RunInTx(ctx context.Context, opts *sql.TxOptions, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return d.Bun().RunInTx(ctx, opts, fn)
+	return MarkUnavailable(d.Bun().RunInTx(ctx, opts, fn))
 }
 
 // Ping runs SELECT 1 through the pool. Its error names the target and holds no

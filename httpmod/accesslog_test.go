@@ -1,8 +1,10 @@
 package httpmod
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -30,7 +32,7 @@ func TestAccessLog(t *testing.T) {
 		level  string
 	}{
 		{"/api/items/:id", 200, 5, "info"},
-		{"/api/fail", 502, 0, "error"},
+		{"/api/fail", 502, 0, "warn"},
 		{UnmatchedRoute, 404, int64(len(`{"detail":"Not Found"}`)), "info"},
 	}
 	for i, tt := range tests {
@@ -67,7 +69,56 @@ func TestAccessLogOnPanic(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("want one access log line for the panicking request, got %d", len(lines))
 	}
-	if f := lines[0].ContextMap(); f["status"] != int64(500) || f["route"] != "/api/boom" || lines[0].Level.String() != "error" {
+	if f := lines[0].ContextMap(); f["status"] != int64(500) || f["route"] != "/api/boom" || lines[0].Level.String() != "warn" {
 		t.Fatalf("access log %v at %s", f, lines[0].Level)
+	}
+}
+
+// TestAccessLogClientClosedRequest: a request whose client went away before
+// anything was written is logged at info as 499, cancelled; one that was
+// answered keeps its status, whatever happens to the client afterwards.
+func TestAccessLogClientClosedRequest(t *testing.T) {
+	tests := []struct {
+		name      string
+		gone      bool // the client is gone when the request is served
+		handler   gin.HandlerFunc
+		status    int64
+		cancelled bool
+	}{
+		{name: "nothing written, client gone", gone: true, handler: func(c *gin.Context) {
+			if c.Request.Context().Err() != nil {
+				return // what a handler does when its context is cancelled
+			}
+			c.Status(http.StatusOK)
+		}, status: StatusClientClosedRequest, cancelled: true},
+		{name: "answered, client gone", gone: true, handler: func(c *gin.Context) { c.String(http.StatusOK, "too late") }, status: 200},
+		{name: "nothing written, client there", handler: func(c *gin.Context) {}, status: 200},
+		{name: "a 5xx written, client gone", gone: true, handler: func(c *gin.Context) { c.Status(http.StatusBadGateway); c.Writer.WriteHeaderNow() }, status: 502},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, logs := newTestEngine(t, EngineParams{Routes: routes(func(r *Router) {
+				Handle(r, http.MethodGet, "/x", tc.handler)
+			})})
+			ctx, cancel := context.WithCancel(context.Background())
+			if tc.gone {
+				cancel()
+			}
+			defer cancel()
+			e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/x", nil))
+			lines := logs.FilterMessage("http request").All()
+			if len(lines) != 1 {
+				t.Fatalf("want one access log line, got %d", len(lines))
+			}
+			f := lines[0].ContextMap()
+			wantLevel := "info"
+			if tc.status >= 500 {
+				wantLevel = "warn"
+			}
+			_, hasCancelled := f["cancelled"]
+			if f["status"] != tc.status || lines[0].Level.String() != wantLevel || hasCancelled != tc.cancelled || (tc.cancelled && f["cancelled"] != true) {
+				t.Errorf("access log %s %v, want status %d at %s, cancelled %v", lines[0].Level, f, tc.status, wantLevel, tc.cancelled)
+			}
+		})
 	}
 }

@@ -34,7 +34,8 @@ var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 // endpoint is gin's route template ("/api/items/:id"), or [UnmatchedRoute] for
 // requests that matched no route; method is the request method, or
 // [MethodOther] for a non-standard one. A panic that passes through is counted
-// as the 500 the recovery answers. It does not look at METRICS_ENABLED
+// as the 500 the recovery answers; a request whose client went away before
+// an answer was written as 499 ([StatusClientClosedRequest]). It does not look at METRICS_ENABLED
 // ([MetricsModule] does); calling it twice on one registry is an error.
 func NewMetricsMiddleware(m *Metrics) (Middleware, error) {
 	h, err := newHTTPMetrics(m)
@@ -123,6 +124,7 @@ func (h *httpMetrics) handle(c *gin.Context) {
 	if h.duration != nil { // the clock is read only when durations are kept
 		start = time.Now()
 	}
+	ctx := c.Request.Context() // the server's, before any route deadline
 	done := false
 	defer func() {
 		if !done { // a panic is passing through to the recovery
@@ -135,7 +137,7 @@ func (h *httpMetrics) handle(c *gin.Context) {
 	}()
 	c.Next()
 	done = true
-	h.observe(c, c.Writer.Status(), start)
+	h.observe(c, requestStatus(c, ctx), start)
 }
 
 // observe records one request.

@@ -1,6 +1,8 @@
 package httpmod
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -133,6 +135,58 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 	for i := range bounds {
 		if bounds[i] != DurationBuckets[i] {
 			t.Fatalf("buckets %v, want %v", bounds, DurationBuckets)
+		}
+	}
+}
+
+// TestMetricsClientClosedRequest: requests whose client went away before an
+// answer are counted as 499 (a 4xx), through a typed route's error and a
+// plain handler that wrote nothing; answered ones keep their status.
+func TestMetricsClientClosedRequest(t *testing.T) {
+	m, mw := newMetricsForTest(t, "all")
+	e, _ := newTestEngine(t, EngineParams{
+		Middleware: []Middleware{mw},
+		Routes: routes(func(r *Router) {
+			Route(r, http.MethodPost, "/items", func(ctx context.Context, _ *NoInput) (*struct{}, error) {
+				return nil, fmt.Errorf("inserting: %w", ctx.Err())
+			})
+			Handle(r, http.MethodGet, "/stream", func(c *gin.Context) {
+				if c.Request.Context().Err() == nil {
+					c.String(http.StatusOK, "data")
+				}
+			})
+		}),
+	})
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, rq := range []struct {
+		method, path string
+		ctx          context.Context
+	}{
+		{http.MethodPost, "/api/items", gone}, {http.MethodPost, "/api/items", gone},
+		{http.MethodGet, "/api/stream", gone}, {http.MethodGet, "/api/stream", context.Background()},
+	} {
+		e.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(rq.ctx, rq.method, rq.path, nil))
+	}
+	f := gathered(t, m)
+	for _, c := range []struct {
+		family string
+		labels map[string]string
+		want   float64
+	}{
+		{"api_http_requests_total", map[string]string{"method": "POST", "endpoint": "/api/items", "status_code": "499"}, 2},
+		{"api_http_requests_total", map[string]string{"method": "GET", "endpoint": "/api/stream", "status_code": "499"}, 1},
+		{"api_http_requests_total", map[string]string{"method": "GET", "endpoint": "/api/stream", "status_code": "200"}, 1},
+		{"api_http_errors_total", map[string]string{"method": "POST", "endpoint": "/api/items", "status_class": "4xx"}, 2},
+		{"api_http_status_total", map[string]string{"status_code": "499"}, 3},
+	} {
+		if s := series(f[c.family], c.labels); s == nil || s.GetCounter().GetValue() != c.want {
+			t.Errorf("%s%v = %v, want %v", c.family, c.labels, s.GetCounter().GetValue(), c.want)
+		}
+	}
+	for _, code := range []string{"500", "503"} {
+		if s := series(f["api_http_status_total"], map[string]string{"status_code": code}); s != nil {
+			t.Errorf("a cancelled request counted as %s", code)
 		}
 	}
 }

@@ -22,8 +22,9 @@ var Module = fx.Module("http",
 type routeTableParams struct {
 	fx.In
 
-	Logger *zap.Logger
-	Limits []Limit `group:"m8fx.httpmod.limits"`
+	Settings *settingsmod.Settings
+	Logger   *zap.Logger
+	Limits   []Limit `group:"m8fx.httpmod.limits"`
 }
 
 func newModuleRouteTable(p routeTableParams) (*RouteTable, error) {
@@ -37,7 +38,7 @@ func newModuleRouteTable(p routeTableParams) (*RouteTable, error) {
 		}
 		limits[l.Name] = l.Value
 	}
-	return NewRouteTable(RouteTableConfig{Limits: limits, Logger: p.Logger}), nil
+	return NewRouteTable(RouteTableConfig{Limits: limits, Logger: p.Logger, RequestTimeout: p.Settings.RequestTimeout()}), nil
 }
 
 func newModuleServer(s *settingsmod.Settings, e *gin.Engine, log *zap.Logger) *Server {

@@ -200,6 +200,15 @@ func (cfg *RouteConfig) operation() openapi.Operation {
 		Hidden:      cfg.Doc.Hidden,
 		Responses: map[int]openapi.Response{
 			http.StatusInternalServerError: {Description: "Internal Server Error", Body: ErrorBody{}},
+			// Every declared route runs under the request deadline.
+			http.StatusServiceUnavailable: {
+				Description: "Service temporarily unavailable: the request deadline passed or a dependency (the database) is down",
+				Body:        ErrorBody{},
+				Headers: map[string]openapi.Header{"Retry-After": {
+					Description: "Seconds to wait before retrying.", Required: true,
+					Schema: &openapi.Schema{Type: openapi.Types{"integer"}},
+				}},
+			},
 		},
 	}
 	for _, g := range cfg.Guards {
@@ -227,7 +236,10 @@ func (cfg *RouteConfig) operation() openapi.Operation {
 // twin for GET, and its aliases) and records the route in the table.
 func (r *Router) declare(method, path string, op openapi.Operation, cfg *RouteConfig, h gin.HandlerFunc) {
 	full := r.fullPath(path)
-	chain := make([]gin.HandlerFunc, 0, len(cfg.Guards)+1)
+	chain := make([]gin.HandlerFunc, 0, len(cfg.Guards)+2)
+	if d := cmpOr(cfg.Timeout, r.table.timeout); d > 0 {
+		chain = append(chain, deadlineHandler(d)) // first: the guards run under the deadline too
+	}
 	for _, g := range cfg.Guards {
 		chain = append(chain, g.GuardHandler())
 	}
@@ -334,9 +346,15 @@ func (v *validationFailure) Error() string {
 	return strconv.Itoa(len(v.problems)) + " validation problem(s)"
 }
 
-// writeError answers err: the 422 of invalid input, a [StatusError] as it
-// says, and anything else as a logged 500.
+// writeError answers err: a request whose client went away with nothing
+// (499 in the access log and the metrics, see [StatusClientClosedRequest]),
+// the 422 of invalid input, a [StatusError] as it says, a request past its
+// deadline or whose dependency is unavailable ([Unavailable]) with a 503
+// and Retry-After (see [Timeout]), and anything else as a logged 500.
 func writeError(c *gin.Context, log *zap.Logger, err error) {
+	if answerCancelled(c, log, err) {
+		return
+	}
 	var vf *validationFailure
 	if errors.As(err, &vf) {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ValidationError{Detail: vf.problems})
@@ -350,6 +368,9 @@ func writeError(c *gin.Context, log *zap.Logger, err error) {
 			logFailure(c, log, se.Status, err)
 		}
 		AbortWithDetail(c, se.Status, se.Detail)
+		return
+	}
+	if answerUnavailable(c, log, err) {
 		return
 	}
 	logFailure(c, log, http.StatusInternalServerError, err)

@@ -55,5 +55,5 @@ func ExampleRoute() {
 	// 201 {"id":1,"title":"Dune"}
 	// 422 {"detail":[{"type":"string_too_short","loc":["body","title"],"msg":"String should have at least 1 character","ctx":{"min_length":1}},{"type":"string_too_short","loc":["body","tags",1],"msg":"String should have at least 1 character","ctx":{"min_length":1}}]}
 	// 422 {"detail":[{"type":"json_invalid","loc":["body",17],"msg":"JSON decode error","ctx":{"error":"trailing data after the JSON value"}}]}
-	// Add a book true 5
+	// Add a book true 6
 }

@@ -2,6 +2,7 @@ package httpmod
 
 import (
 	"slices"
+	"time"
 
 	"github.com/m8fx/kit/openapi"
 )
@@ -35,6 +36,9 @@ type RouteConfig struct {
 	// Aliases are other paths (relative, like the route's) that serve the
 	// same route and are not listed in the document.
 	Aliases []string
+	// Timeout is the deadline of the request's context ([Timeout]; 0: the
+	// table's default, [RouteTableConfig.RequestTimeout]).
+	Timeout time.Duration
 
 	errs []error
 }

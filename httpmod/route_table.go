@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"go.uber.org/zap"
@@ -28,6 +29,10 @@ type RouteTableConfig struct {
 	Limits map[string]int64
 	// Logger receives one ERROR line per failed request (nil: no logging).
 	Logger *zap.Logger
+	// RequestTimeout is the deadline of the context of every declared
+	// route's requests, unless the route sets its own with [Timeout]
+	// (0: no deadline). The module sets it from REQUEST_TIMEOUT_SECONDS.
+	RequestTimeout time.Duration
 }
 
 // DeclaredRoute is one route declared through a [Router]: its method, its
@@ -49,6 +54,7 @@ type DeclaredRoute struct {
 // the declaration errors. It is safe for concurrent use.
 type RouteTable struct {
 	bodyLimit int64
+	timeout   time.Duration
 	limits    map[string]int64
 	log       *zap.Logger
 	validate  *validator.Validate
@@ -63,6 +69,7 @@ type RouteTable struct {
 func NewRouteTable(cfg RouteTableConfig) *RouteTable {
 	t := &RouteTable{
 		bodyLimit: cfg.BodyLimit,
+		timeout:   max(cfg.RequestTimeout, 0),
 		limits:    maps.Clone(cfg.Limits),
 		log:       cfg.Logger,
 		seen:      map[string]bool{},

@@ -115,6 +115,10 @@ func (s *Settings) HTTPReadTimeout() time.Duration { return seconds(s.HTTPReadTi
 // HTTPWriteTimeout is HTTP_WRITE_TIMEOUT_SECONDS as a duration.
 func (s *Settings) HTTPWriteTimeout() time.Duration { return seconds(s.HTTPWriteTimeoutSeconds) }
 
+// RequestTimeout is REQUEST_TIMEOUT_SECONDS as a duration: the default
+// deadline of a request's context.
+func (s *Settings) RequestTimeout() time.Duration { return seconds(s.RequestTimeoutSeconds) }
+
 // HTTPIdleTimeout is HTTP_IDLE_TIMEOUT_SECONDS as a duration.
 func (s *Settings) HTTPIdleTimeout() time.Duration { return seconds(s.HTTPIdleTimeoutSeconds) }
 

@@ -96,6 +96,7 @@ func TestDurations(t *testing.T) {
 		"HTTP_READ_TIMEOUT_SECONDS":        "11",
 		"HTTP_WRITE_TIMEOUT_SECONDS":       "12",
 		"HTTP_IDLE_TIMEOUT_SECONDS":        "13",
+		"REQUEST_TIMEOUT_SECONDS":          "7",
 	}))
 	tests := []struct {
 		name      string
@@ -107,6 +108,7 @@ func TestDurations(t *testing.T) {
 		{"HTTPReadTimeout", s.HTTPReadTimeout(), 11 * time.Second},
 		{"HTTPWriteTimeout", s.HTTPWriteTimeout(), 12 * time.Second},
 		{"HTTPIdleTimeout", s.HTTPIdleTimeout(), 13 * time.Second},
+		{"RequestTimeout", s.RequestTimeout(), 7 * time.Second},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -118,7 +120,8 @@ func TestDurations(t *testing.T) {
 func TestDefaultDurations(t *testing.T) {
 	s := mustLoad(t, validEnv())
 	if s.JWKSCacheTTL() != 5*time.Minute || s.RevocationCacheTTL() != 0 || s.HTTPReadHeaderTimeout() != 5*time.Second ||
-		s.HTTPReadTimeout() != 30*time.Second || s.HTTPWriteTimeout() != 30*time.Second || s.HTTPIdleTimeout() != 2*time.Minute {
+		s.HTTPReadTimeout() != 30*time.Second || s.HTTPWriteTimeout() != 35*time.Second || s.HTTPIdleTimeout() != 2*time.Minute ||
+		s.RequestTimeout() != 30*time.Second {
 		t.Fatalf("unexpected defaults: %+v", s)
 	}
 }

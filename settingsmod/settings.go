@@ -96,9 +96,14 @@ type Settings struct {
 	HTTPAddr                     string `env:"HTTP_ADDR" envDefault:"0.0.0.0:8000"`
 	HTTPReadHeaderTimeoutSeconds int    `env:"HTTP_READ_HEADER_TIMEOUT_SECONDS" envDefault:"5"`
 	HTTPReadTimeoutSeconds       int    `env:"HTTP_READ_TIMEOUT_SECONDS" envDefault:"30"`
-	HTTPWriteTimeoutSeconds      int    `env:"HTTP_WRITE_TIMEOUT_SECONDS" envDefault:"30"`
+	HTTPWriteTimeoutSeconds      int    `env:"HTTP_WRITE_TIMEOUT_SECONDS" envDefault:"35"`
 	HTTPIdleTimeoutSeconds       int    `env:"HTTP_IDLE_TIMEOUT_SECONDS" envDefault:"120"`
 	HTTPMaxHeaderBytes           int    `env:"HTTP_MAX_HEADER_BYTES" envDefault:"65536"`
+	// RequestTimeoutSeconds is the deadline of every request's context (a
+	// route may set its own with httpmod.Timeout); it must be shorter than
+	// the write timeout, so that its 503 is written before the server
+	// gives up on the connection.
+	RequestTimeoutSeconds int `env:"REQUEST_TIMEOUT_SECONDS" envDefault:"30"`
 	// ShutdownDrainSeconds is nil when unset: 0 in local, 5 elsewhere.
 	ShutdownDrainSeconds *int `env:"SHUTDOWN_DRAIN_SECONDS"`
 }

@@ -44,11 +44,11 @@ func (s *ItemStore) List(ctx context.Context, limit, offset int, q string) ([]It
 	err := filter(s.db.Bun().NewSelect().Model(&items).ModelTableExpr("? AS item", s.table)).
 		OrderExpr("item.created_at DESC, item.id DESC").Limit(int64(limit)).Offset(int64(offset)).Scan(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("listing items: %w", err)
+		return nil, 0, dbError("listing items", err)
 	}
 	count, err := filter(s.db.Bun().NewSelect().Model((*Item)(nil)).ModelTableExpr("? AS item", s.table)).Count(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("counting items: %w", err)
+		return nil, 0, dbError("counting items", err)
 	}
 	for i := range items {
 		items[i].utc()
@@ -57,12 +57,23 @@ func (s *ItemStore) List(ctx context.Context, limit, offset int, q string) ([]It
 }
 
 // Create stores a new item owned by owner and returns it with its id.
+//
+// The insert runs in a transaction bound to ctx (the request's, with its
+// deadline): a request that fails, at its deadline or because the database
+// stopped answering, never leaves an item behind. Without the transaction,
+// an INSERT the network delayed past the deadline would still be executed,
+// and committed, when it reaches the server: a client that got an error,
+// and retries, would create the item twice.
 func (s *ItemStore) Create(ctx context.Context, in ItemCreate, owner uuid.UUID) (*Item, error) {
 	// Microseconds: what every engine keeps, so the answer equals a later read.
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	it := &Item{Name: in.Name, Description: in.Description, OwnerID: owner, CreatedAt: now, UpdatedAt: now}
-	if _, err := s.db.Bun().NewInsert().Model(it).ModelTableExpr("?", s.table).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("creating an item: %w", err)
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewInsert().Model(it).ModelTableExpr("?", s.table).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, dbError("creating an item", err)
 	}
 	return it, nil
 }
@@ -75,7 +86,7 @@ func (s *ItemStore) Get(ctx context.Context, id int64) (*Item, error) {
 		return nil, errItemNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading item %d: %w", id, err)
+		return nil, dbError(fmt.Sprintf("reading item %d", id), err)
 	}
 	it.utc()
 	return it, nil
@@ -98,7 +109,7 @@ func (s *ItemStore) Update(ctx context.Context, id int64, p ItemPatch) (*Item, e
 	res, err := s.db.Bun().NewUpdate().Model(it).ModelTableExpr("?", s.table).
 		Column("name", "description", "updated_at").Where("id = ?", id).Exec(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("updating item %d: %w", id, err)
+		return nil, dbError(fmt.Sprintf("updating item %d", id), err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return nil, errItemNotFound
@@ -111,10 +122,10 @@ func (s *ItemStore) Delete(ctx context.Context, id int64) error {
 	// No table alias: MariaDB refuses DELETE ... AS alias.
 	res, err := s.db.Bun().NewDelete().Model((*Item)(nil)).ModelTableExpr("?", s.table).Where("id = ?", id).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("deleting item %d: %w", id, err)
+		return dbError(fmt.Sprintf("deleting item %d", id), err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("deleting item %d: %w", id, err)
+		return dbError(fmt.Sprintf("deleting item %d", id), err)
 	} else if n == 0 {
 		return errItemNotFound
 	}
@@ -125,11 +136,19 @@ func (s *ItemStore) Delete(ctx context.Context, id int64) error {
 func (s *ItemStore) Purge(ctx context.Context) (int64, error) {
 	res, err := s.db.Bun().NewDelete().Model((*Item)(nil)).ModelTableExpr("?", s.table).Where("1 = 1").Exec(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("purging items: %w", err)
+		return 0, dbError("purging items", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("purging items: %w", err)
+		return 0, dbError("purging items", err)
 	}
 	return n, nil
+}
+
+// dbError wraps a database error with what the store was doing. An error
+// meaning the database is unavailable (dbmod.IsUnavailable: refused or
+// broken connection, deadline, exhausted pool) is marked, so that the route
+// answers 503 with Retry-After instead of 500.
+func dbError(doing string, err error) error {
+	return fmt.Errorf("%s: %w", doing, dbmod.MarkUnavailable(err))
 }
