@@ -7,8 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,11 +39,15 @@ type created struct {
 
 var createBody = []byte(`{"name":"Lamp","description":"A desk lamp"}`)
 
-// typedEngine declares the typed routes.
-func typedEngine(b *testing.B) *gin.Engine {
+// typedEngine declares the typed routes, under the default 30 s request
+// deadline (REQUEST_TIMEOUT_SECONDS).
+func typedEngine(b *testing.B) *gin.Engine { return typedEngineWith(b, 30*time.Second) }
+
+// typedEngineWith declares them with the given request deadline (0: none).
+func typedEngineWith(b *testing.B, timeout time.Duration) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
+	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{RequestTimeout: timeout})
 	r := httpmod.NewRouter(e.Group(""), table)
 	httpmod.Route(r, http.MethodPost, "/items/", func(_ context.Context, in *createInput) (*created, error) {
 		return &created{ID: 1, Name: in.Body.Name}, nil
@@ -54,15 +61,43 @@ func typedEngine(b *testing.B) *gin.Engine {
 	return e
 }
 
-// plainEngine is the same two routes written by hand on gin: a
-// json.Decoder decode (with the length checks) and strconv for the query.
-func plainEngine() *gin.Engine {
+// The patterns of itemCreate, for the hand-written handler.
+var (
+	namePattern        = regexp.MustCompile("^[^\\x00-\\x1f\\x7f]*[^\\x00-\\x20\\x7f][^\\x00-\\x1f\\x7f]*$")
+	descriptionPattern = regexp.MustCompile("^[^\\x00]*$")
+)
+
+// plainEngine is the same two routes written by hand on gin: the same
+// checks as the typed routes' where a hand-written handler can make them
+// (media type, json.Decoder decode, nothing after the value, lengths in
+// characters, the two patterns; not duplicate members or case-folded
+// names), and strconv for the query. decodeOnly drops every check but the
+// decode.
+func plainEngine(decodeOnly bool) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
+	invalid := func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"detail": "invalid"})
+	}
 	e.POST("/items/", func(c *gin.Context) {
 		var in itemCreate
-		if err := json.NewDecoder(c.Request.Body).Decode(&in); err != nil || in.Name == "" || len(in.Name) > 255 {
-			c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"detail": "invalid"})
+		if decodeOnly {
+			if err := json.NewDecoder(c.Request.Body).Decode(&in); err != nil {
+				invalid(c)
+				return
+			}
+			c.JSON(http.StatusCreated, &created{ID: 1, Name: in.Name})
+			return
+		}
+		if c.ContentType() != "application/json" {
+			c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, gin.H{"detail": "unsupported"})
+			return
+		}
+		dec := json.NewDecoder(io.LimitReader(c.Request.Body, 1<<20))
+		if err := dec.Decode(&in); err != nil || dec.More() ||
+			utf8.RuneCountInString(in.Name) > 255 || utf8.RuneCountInString(in.Description) > 2000 ||
+			!namePattern.MatchString(in.Name) || !descriptionPattern.MatchString(in.Description) {
+			invalid(c)
 			return
 		}
 		c.JSON(http.StatusCreated, &created{ID: 1, Name: in.Name})
@@ -110,13 +145,18 @@ func benchGet(b *testing.B, e *gin.Engine) {
 	}
 }
 
-// BenchmarkRoutePostTyped / BenchmarkRoutePostPlain: a 2-field JSON body,
-// typed route (strict check, decode, rules, patterns) against a hand-written
-// json.Decoder handler.
-func BenchmarkRoutePostTyped(b *testing.B) { benchPost(b, typedEngine(b)) }
-func BenchmarkRoutePostPlain(b *testing.B) { benchPost(b, plainEngine()) }
+// BenchmarkRoutePost*: a 2-field JSON body. Typed (strict check, decode,
+// rules, patterns, request deadline) against the hand-written handler with
+// the same checks, and against a bare json.Decoder decode.
+func BenchmarkRoutePostTyped(b *testing.B)      { benchPost(b, typedEngine(b)) }
+func BenchmarkRoutePostPlain(b *testing.B)      { benchPost(b, plainEngine(false)) }
+func BenchmarkRoutePostDecodeOnly(b *testing.B) { benchPost(b, plainEngine(true)) }
 
 // BenchmarkRouteGetTyped / BenchmarkRouteGetPlain: 2 integer query
 // parameters with bounds.
 func BenchmarkRouteGetTyped(b *testing.B) { benchGet(b, typedEngine(b)) }
-func BenchmarkRouteGetPlain(b *testing.B) { benchGet(b, plainEngine()) }
+func BenchmarkRouteGetPlain(b *testing.B) { benchGet(b, plainEngine(false)) }
+
+// The typed routes without a request deadline: what the deadline costs.
+func BenchmarkRoutePostTypedNoDeadline(b *testing.B) { benchPost(b, typedEngineWith(b, 0)) }
+func BenchmarkRouteGetTypedNoDeadline(b *testing.B)  { benchGet(b, typedEngineWith(b, 0)) }

@@ -87,7 +87,7 @@ func Timeout(d time.Duration) RouteOption {
 func deadlineHandler(d time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req := c.Request
-		ctx, cancel := context.WithTimeout(req.Context(), d)
+		ctx, cancel := withDeadline(req.Context(), d)
 		c.Request = req.WithContext(ctx)
 		defer func() {
 			c.Request = req
