@@ -19,15 +19,18 @@ const NameMetrics = "metrics"
 // standard HTTP methods, so the label set stays bounded.
 const MethodOther = "OTHER"
 
-// DurationBuckets are the buckets of http_request_duration_seconds.
-var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+// DurationBuckets returns the buckets of http_request_duration_seconds (a
+// new slice each time: the kit keeps no mutable package state).
+func DurationBuckets() []float64 {
+	return []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+}
 
 // NewMetricsMiddleware registers the HTTP metrics of the groups enabled in
 // METRICS_GROUPS on m and returns the middleware that records them, at
 // [PriorityMetrics] (<p> is [Metrics.Prefix]):
 //
 //	traffic      <p>http_requests_total{method,endpoint,status_code}        counter
-//	performance  <p>http_request_duration_seconds{method,endpoint}          histogram (DurationBuckets)
+//	performance  <p>http_request_duration_seconds{method,endpoint}          histogram (DurationBuckets())
 //	reliability  <p>http_errors_total{method,endpoint,status_class}         counter, 4xx and 5xx only
 //	health       <p>http_status_total{status_code}                          counter
 //
@@ -94,7 +97,7 @@ func newHTTPMetrics(m *Metrics) (*httpMetrics, error) {
 		h.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    m.Name("http_request_duration_seconds"),
 			Help:    "Time to serve HTTP requests, by method and route template.",
-			Buckets: DurationBuckets,
+			Buckets: DurationBuckets(),
 		}, []string{"method", "endpoint"})
 		cs = append(cs, h.duration)
 	}

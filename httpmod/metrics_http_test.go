@@ -129,12 +129,12 @@ func TestMetricsMiddlewareRecords(t *testing.T) {
 	for _, b := range h.GetHistogram().GetBucket() {
 		bounds = append(bounds, b.GetUpperBound())
 	}
-	if len(bounds) != len(DurationBuckets) {
-		t.Fatalf("buckets %v, want %v", bounds, DurationBuckets)
+	if len(bounds) != len(DurationBuckets()) {
+		t.Fatalf("buckets %v, want %v", bounds, DurationBuckets())
 	}
 	for i := range bounds {
-		if bounds[i] != DurationBuckets[i] {
-			t.Fatalf("buckets %v, want %v", bounds, DurationBuckets)
+		if bounds[i] != DurationBuckets()[i] {
+			t.Fatalf("buckets %v, want %v", bounds, DurationBuckets())
 		}
 	}
 }

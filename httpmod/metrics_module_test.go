@@ -143,8 +143,8 @@ func TestMetricsServedAtTheRoot(t *testing.T) {
 				bounds = append(bounds, b.GetUpperBound())
 			}
 		}
-		if !slices.Equal(bounds, httpmod.DurationBuckets) {
-			t.Errorf("buckets %v, want %v", bounds, httpmod.DurationBuckets)
+		if !slices.Equal(bounds, httpmod.DurationBuckets()) {
+			t.Errorf("buckets %v, want %v", bounds, httpmod.DurationBuckets())
 		}
 	}
 }
