@@ -63,8 +63,8 @@ func typedEngineWith(b *testing.B, timeout time.Duration) *gin.Engine {
 
 // The patterns of itemCreate, for the hand-written handler.
 var (
-	namePattern        = regexp.MustCompile("^[^\\x00-\\x1f\\x7f]*[^\\x00-\\x20\\x7f][^\\x00-\\x1f\\x7f]*$")
-	descriptionPattern = regexp.MustCompile("^[^\\x00]*$")
+	namePattern        = regexp.MustCompile(`^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$`)
+	descriptionPattern = regexp.MustCompile(`^[^\x00]*$`)
 )
 
 // plainEngine is the same two routes written by hand on gin: the same
