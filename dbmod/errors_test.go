@@ -20,6 +20,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/m8fx/kit/dbmod"
+	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/settingsmod"
 )
@@ -109,7 +110,7 @@ func TestMarkUnavailableMarksOnce(t *testing.T) {
 func TestIsUnavailableOnServers(t *testing.T) {
 	eachServer(t, func(t *testing.T, kind, dsn string) {
 		addr := parseServer(t, kind, dsn)
-		proxy := newTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
+		proxy := fxtest_helpers.NewTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
 		s := serverSettings(kind, withAddr(t, kind, dsn, proxy.Addr()), "errs")
 		s.DBMaxOpenConns, s.DBMaxIdleConns = 1, 1
 		db := startDB(t, s)
@@ -145,12 +146,12 @@ func TestIsUnavailableOnServers(t *testing.T) {
 				return err
 			}},
 			{name: "a database that refuses connections", want: true, run: func(ctx context.Context) error {
-				proxy.Stop()
+				proxy.Refuse()
 				return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 					_, err := tx.ExecContext(ctx, "SELECT 1")
 					return err
 				})
-			}, after: proxy.Start},
+			}, after: proxy.Resume},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

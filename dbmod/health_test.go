@@ -61,14 +61,14 @@ func TestHealthCheckRegistered(t *testing.T) {
 func TestHealthCheckFollowsServer(t *testing.T) {
 	eachServer(t, func(t *testing.T, kind, dsn string) {
 		addr := parseServer(t, kind, dsn)
-		proxy := newTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
+		proxy := fxtest_helpers.NewTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
 		app := fxtest_helpers.New(t, append(healthOptions(),
 			fxtest_helpers.WithDatabase(kind, withAddr(t, kind, dsn, proxy.Addr())))...)
 		if code, status, msg := dbHealth(t, app); code != 200 || status != "ok" {
 			t.Fatalf("before the outage: %d %q %q", code, status, msg)
 		}
 
-		proxy.Stop()
+		proxy.Refuse()
 		code, status, msg := dbHealth(t, app)
 		if code != 503 || status != "fail" || !strings.Contains(msg, proxy.Addr()) {
 			t.Fatalf("during the outage: %d %q %q", code, status, msg)
@@ -77,7 +77,7 @@ func TestHealthCheckFollowsServer(t *testing.T) {
 			t.Fatalf("check error shows URL credentials: %q", msg)
 		}
 
-		proxy.Start()
+		proxy.Resume()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
 			code, status, msg = dbHealth(t, app)

@@ -2,11 +2,9 @@ package dbmod_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/url"
 	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -112,87 +110,4 @@ func closedPort(t *testing.T) string {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	return addr
-}
-
-// tcpProxy forwards a local port to a database server. Stop makes the
-// database unreachable through it (closing the listener and every forwarded
-// connection) without touching the real server, which other tests use;
-// Start listens on the same port again.
-type tcpProxy struct {
-	t      *testing.T
-	target string
-	addr   string
-
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]bool
-	wg    sync.WaitGroup
-}
-
-func newTCPProxy(t *testing.T, target string) *tcpProxy {
-	p := &tcpProxy{t: t, target: target, addr: "127.0.0.1:0", conns: map[net.Conn]bool{}}
-	p.Start()
-	t.Cleanup(p.Stop)
-	return p
-}
-
-// Addr is the proxy's host:port.
-func (p *tcpProxy) Addr() string { return p.addr }
-
-func (p *tcpProxy) Start() {
-	p.t.Helper()
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatalf("proxy listen on %s: %v", p.addr, err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	p.wg.Go(func() { p.accept(ln) })
-}
-
-func (p *tcpProxy) accept(ln net.Listener) {
-	for {
-		client, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		server, err := net.Dial("tcp", p.target)
-		if err != nil {
-			_ = client.Close()
-			continue
-		}
-		p.mu.Lock()
-		if p.ln != ln { // stopped meanwhile
-			p.mu.Unlock()
-			_ = client.Close()
-			_ = server.Close()
-			return
-		}
-		p.conns[client], p.conns[server] = true, true
-		p.mu.Unlock()
-		pipe := func(dst, src net.Conn) {
-			_, _ = io.Copy(dst, src)
-			_ = dst.Close()
-			_ = src.Close()
-		}
-		p.wg.Go(func() { pipe(server, client) })
-		p.wg.Go(func() { pipe(client, server) })
-	}
-}
-
-// Stop closes the listener and every connection, and waits for the
-// forwarding goroutines.
-func (p *tcpProxy) Stop() {
-	p.mu.Lock()
-	if p.ln != nil {
-		_ = p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		_ = c.Close()
-		delete(p.conns, c)
-	}
-	p.mu.Unlock()
-	p.wg.Wait()
 }

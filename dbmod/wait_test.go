@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/m8fx/kit/dbmod"
+	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -115,8 +116,8 @@ func TestWaitReadyPolicies(t *testing.T) {
 func TestWaitReadyUntilServerAppears(t *testing.T) {
 	eachServer(t, func(t *testing.T, kind, dsn string) {
 		addr := parseServer(t, kind, dsn)
-		proxy := newTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
-		proxy.Stop()
+		proxy := fxtest_helpers.NewTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
+		proxy.Refuse()
 		cfg, err := dbmod.ConfigFromSettings(serverSettings(kind, withAddr(t, kind, dsn, proxy.Addr()), "unused"))
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +132,7 @@ func TestWaitReadyUntilServerAppears(t *testing.T) {
 		for logs.FilterMessage("database not ready, retrying").Len() < 2 {
 			time.Sleep(10 * time.Millisecond)
 		}
-		proxy.Start()
+		proxy.Resume()
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,213 @@
+package fxtest_helpers
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"testing"
+)
+
+// TCPProxy forwards a local port to a server (a database, say) and plays
+// its outages without touching the server, which other tests use:
+//
+//   - Pause: the network goes silent. Connections are accepted and bytes
+//     are read, but nothing is delivered either way (nor the end of a
+//     connection) until Resume, which delivers everything that was held,
+//     in order, like TCP retransmissions after a partition heals. A write
+//     the client gave up on still reaches the server then: the phantom
+//     write that a request deadline must not leave behind.
+//   - Refuse: the server is down. The listener is closed (connecting is
+//     refused) and every connection is cut.
+//   - Resume: back to forwarding (listening again on the same port).
+//
+// Close stops everything and waits for every goroutine.
+type TCPProxy struct {
+	t      testing.TB
+	target string
+	addr   string
+
+	mu     sync.Mutex
+	cond   *sync.Cond // signalled when paused or closed change
+	ln     net.Listener
+	paused bool
+	closed bool
+	conns  map[*proxiedConn]bool
+	wg     sync.WaitGroup
+}
+
+// proxiedConn is one forwarded connection; done is closed when both
+// directions have ended.
+type proxiedConn struct {
+	client, server net.Conn
+	done           chan struct{}
+}
+
+// NewTCPProxy starts a proxy to target (host:port) on a free loopback port;
+// it is closed when the test ends.
+func NewTCPProxy(t testing.TB, target string) *TCPProxy {
+	t.Helper()
+	p := &TCPProxy{t: t, target: target, addr: "127.0.0.1:0", conns: map[*proxiedConn]bool{}}
+	p.cond = sync.NewCond(&p.mu)
+	p.listen()
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Addr is the proxy's host:port.
+func (p *TCPProxy) Addr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.addr
+}
+
+func (p *TCPProxy) listen() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		p.t.Fatalf("proxy: listen on %s: %v", p.addr, err)
+	}
+	p.ln, p.addr = ln, ln.Addr().String()
+	p.wg.Go(func() { p.accept(ln) })
+}
+
+func (p *TCPProxy) accept(ln net.Listener) {
+	for {
+		client, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		server, err := net.Dial("tcp", p.target)
+		if err != nil {
+			_ = client.Close()
+			continue
+		}
+		pc := &proxiedConn{client: client, server: server, done: make(chan struct{})}
+		p.mu.Lock()
+		if p.closed || p.ln != ln { // refused or closed meanwhile
+			p.mu.Unlock()
+			_ = client.Close()
+			_ = server.Close()
+			continue
+		}
+		p.conns[pc] = true
+		p.mu.Unlock()
+		var both sync.WaitGroup
+		both.Go(func() { p.pipe(server, client) })
+		both.Go(func() { p.pipe(client, server) })
+		p.wg.Go(func() {
+			both.Wait()
+			_ = client.Close()
+			_ = server.Close()
+			p.mu.Lock()
+			delete(p.conns, pc)
+			p.mu.Unlock()
+			close(pc.done)
+		})
+	}
+}
+
+// pipe copies src to dst; while the proxy is paused what it reads is held,
+// and so is the end of src (delivered as a half close).
+func (p *TCPProxy) pipe(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if !p.waitForwarding() {
+				return
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				_ = src.Close()
+				return
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if p.waitForwarding() {
+		_ = dst.(*net.TCPConn).CloseWrite()
+	}
+}
+
+// waitForwarding blocks while the proxy is paused; false once it is closed.
+func (p *TCPProxy) waitForwarding() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.paused && !p.closed {
+		p.cond.Wait()
+	}
+	return !p.closed
+}
+
+// Pause makes the database silent.
+func (p *TCPProxy) Pause() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused = true
+}
+
+// Refuse makes the database refuse connections and cuts the open ones.
+func (p *TCPProxy) Refuse() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		_ = p.ln.Close()
+		p.ln = nil
+	}
+	for pc := range p.conns {
+		_ = pc.client.Close()
+		_ = pc.server.Close()
+	}
+}
+
+// Resume forwards again: what a pause held is delivered, a refusal ends.
+func (p *TCPProxy) Resume() {
+	p.mu.Lock()
+	refused := p.ln == nil
+	p.paused = false
+	p.cond.Broadcast()
+	p.mu.Unlock()
+	if refused {
+		p.listen()
+	}
+}
+
+// Drain waits until every connection has ended on both sides: the server
+// has then read, and acted on, every byte it will ever get.
+func (p *TCPProxy) Drain(ctx context.Context) error {
+	p.mu.Lock()
+	var pending []*proxiedConn
+	for pc := range p.conns {
+		pending = append(pending, pc)
+	}
+	p.mu.Unlock()
+	for _, pc := range pending {
+		select {
+		case <-pc.done:
+		case <-ctx.Done():
+			return fmt.Errorf("proxy: a connection is still open: %w", ctx.Err())
+		}
+	}
+	return nil
+}
+
+// Close stops the proxy and waits for its goroutines.
+func (p *TCPProxy) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.cond.Broadcast()
+	if p.ln != nil {
+		_ = p.ln.Close()
+		p.ln = nil
+	}
+	for pc := range p.conns {
+		_ = pc.client.Close()
+		_ = pc.server.Close()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
