@@ -3,14 +3,9 @@ package m8fx
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"go.uber.org/fx"
 )
-
-// validatorSeq numbers registrations so that validators run in the order in
-// which AsStartupValidator was called, whatever order fx hands values over in.
-var validatorSeq atomic.Uint64
 
 // AsStartupValidator registers a startup validator. ctor is either the
 // validator itself, a func(context.Context) error, or an fx constructor whose
@@ -23,7 +18,9 @@ var validatorSeq atomic.Uint64
 //		}),
 //	)
 //
-// Validators run in registration order. Unlike the AsXxx helpers that go
+// Validators run in registration order; the validators registered inside an
+// fx.Module run after the ones of its parent, since fx provides a module's
+// values after its parent's. Unlike the AsXxx helpers that go
 // inside fx.Provide, this returns a complete fx.Option, because keeping the
 // registration order needs more than one annotated constructor.
 func AsStartupValidator(ctor any) fx.Option {
@@ -33,16 +30,22 @@ func AsStartupValidator(ctor any) fx.Option {
 	case func(context.Context) error:
 		ctor = func() StartupValidator { return fn }
 	}
-	seq := validatorSeq.Add(1)
-	name := fmt.Sprintf(`name:"m8fx.startup_validator.%d"`, seq)
+	// A name of this registration's own: the address of a value that the
+	// options below keep alive, so no counter is shared between apps.
+	token := new(byte)
+	name := fmt.Sprintf(`name:"m8fx.startup_validator.%p"`, token)
 	return fx.Options(
 		fx.Provide(fx.Private, fx.Annotate(ctor, fx.ResultTags(name))),
 		// Registered as a BeforeReady component: the kit builds it (and so
 		// the validator's dependencies, whose OnStart hooks then come first)
 		// before its own hooks, and the validator joins this app's registry.
 		fx.Provide(fx.Annotate(
+			// dig calls a group's providers in the order they were given
+			// (only the slice it hands over is shuffled), so the registry
+			// numbers validators in registration order.
 			func(r *validatorRegistry, v StartupValidator) beforeReady {
-				r.add(seq, v)
+				_ = token
+				r.add(v)
 				return beforeReady{}
 			},
 			fx.ParamTags(``, name),

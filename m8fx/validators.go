@@ -26,10 +26,11 @@ type validatorRegistry struct {
 
 func newValidatorRegistry() *validatorRegistry { return &validatorRegistry{} }
 
-func (r *validatorRegistry) add(seq uint64, fn StartupValidator) {
+// add registers fn after the validators registered so far.
+func (r *validatorRegistry) add(fn StartupValidator) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.list = append(r.list, registeredValidator{seq: seq, fn: fn})
+	r.list = append(r.list, registeredValidator{seq: uint64(len(r.list) + 1), fn: fn})
 }
 
 // run calls every validator in registration order and stops at the first

@@ -37,6 +37,19 @@ func TestValidatorsRunInRegistrationOrder(t *testing.T) {
 	}
 }
 
+// TestValidatorsInModulesRunAfterTheirParents: fx provides a module's values
+// after its parent's, and validators follow that order.
+func TestValidatorsInModulesRunAfterTheirParents(t *testing.T) {
+	var got []string
+	v := func(n string) fx.Option {
+		return m8fx.AsStartupValidator(func(context.Context) error { got = append(got, n); return nil })
+	}
+	fxtest_helpers.New(t, fxtest_helpers.WithOptions(v("root1"), fx.Module("child", v("child1"), v("child2")), v("root2")))
+	if fmt.Sprint(got) != "[root1 root2 child1 child2]" {
+		t.Fatalf("order %v", got)
+	}
+}
+
 // beforeReadyComponent stands for a kit component (a DB pool) whose
 // constructor appends an OnStart hook.
 type beforeReadyComponent struct{ started atomic.Bool }
