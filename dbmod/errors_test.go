@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -109,9 +108,8 @@ func TestMarkUnavailableMarksOnce(t *testing.T) {
 // a wrong query is not. DB.RunInTx marks them for httpmod.
 func TestIsUnavailableOnServers(t *testing.T) {
 	eachServer(t, func(t *testing.T, kind, dsn string) {
-		addr := parseServer(t, kind, dsn)
-		proxy := fxtest_helpers.NewTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
-		s := serverSettings(kind, withAddr(t, kind, dsn, proxy.Addr()), "errs")
+		proxy, viaProxy := fxtest_helpers.ProxyDatabase(t, kind, dsn)
+		s := serverSettings(kind, viaProxy, "errs")
 		s.DBMaxOpenConns, s.DBMaxIdleConns = 1, 1
 		db := startDB(t, s)
 		sleep := "SELECT pg_sleep(5)"

@@ -2,8 +2,6 @@ package dbmod_test
 
 import (
 	"encoding/json"
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -60,10 +58,8 @@ func TestHealthCheckRegistered(t *testing.T) {
 // The server is cut off by a TCP proxy, never stopped: other tests use it.
 func TestHealthCheckFollowsServer(t *testing.T) {
 	eachServer(t, func(t *testing.T, kind, dsn string) {
-		addr := parseServer(t, kind, dsn)
-		proxy := fxtest_helpers.NewTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
-		app := fxtest_helpers.New(t, append(healthOptions(),
-			fxtest_helpers.WithDatabase(kind, withAddr(t, kind, dsn, proxy.Addr())))...)
+		proxy, viaProxy := fxtest_helpers.ProxyDatabase(t, kind, dsn)
+		app := fxtest_helpers.New(t, append(healthOptions(), fxtest_helpers.WithDatabase(kind, viaProxy))...)
 		if code, status, msg := dbHealth(t, app); code != 200 || status != "ok" {
 			t.Fatalf("before the outage: %d %q %q", code, status, msg)
 		}

@@ -3,7 +3,6 @@ package dbmod_test
 import (
 	"context"
 	"net"
-	"net/url"
 	"strconv"
 	"testing"
 
@@ -79,25 +78,6 @@ func parseServer(t *testing.T, kind, dsn string) serverAddr {
 	}
 	p, _ := strconv.Atoi(port)
 	return serverAddr{host, p, mc.DBName}
-}
-
-// withAddr returns dsn pointing at addr (host:port) instead of its server.
-func withAddr(t *testing.T, kind, dsn, addr string) string {
-	t.Helper()
-	if kind == "Postgres" {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u.Host = addr
-		return u.String()
-	}
-	mc, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc.Addr = addr
-	return mc.FormatDSN()
 }
 
 // closedPort returns a local address where nothing listens.

@@ -115,10 +115,9 @@ func TestWaitReadyPolicies(t *testing.T) {
 // first attempts failed; WaitReady returns nil once it answers.
 func TestWaitReadyUntilServerAppears(t *testing.T) {
 	eachServer(t, func(t *testing.T, kind, dsn string) {
-		addr := parseServer(t, kind, dsn)
-		proxy := fxtest_helpers.NewTCPProxy(t, net.JoinHostPort(addr.host, strconv.Itoa(addr.port)))
+		proxy, viaProxy := fxtest_helpers.ProxyDatabase(t, kind, dsn)
 		proxy.Refuse()
-		cfg, err := dbmod.ConfigFromSettings(serverSettings(kind, withAddr(t, kind, dsn, proxy.Addr()), "unused"))
+		cfg, err := dbmod.ConfigFromSettings(serverSettings(kind, viaProxy, "unused"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,8 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
+	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5"
 )
 
 // TCPProxy forwards a local port to a server (a database, say) and plays
@@ -210,4 +215,40 @@ func (p *TCPProxy) Close() {
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
+}
+
+// ProxyDatabase starts a [TCPProxy] in front of the server of a test DSN
+// (selectedDB "Postgres" or "Mysql", as for [WithDatabase]) and returns it
+// with the DSN rewritten to go through it, so that a test can play the
+// server's outages without touching the server.
+//
+//	proxy, viaProxy := fxtest_helpers.ProxyDatabase(t, "Postgres", fxtest_helpers.DatabaseDSN(t, "Postgres"))
+//	app := fxtest_helpers.New(t, fxtest_helpers.WithDatabase("Postgres", viaProxy))
+//	proxy.Pause()
+func ProxyDatabase(t testing.TB, selectedDB, dsn string) (*TCPProxy, string) {
+	t.Helper()
+	switch selectedDB {
+	case "Postgres":
+		pc, err := pgx.ParseConfig(dsn) // the server, with pgx's default port
+		if err != nil {
+			t.Fatalf("fxtest_helpers: %s: %v", PostgresDSNEnv, err)
+		}
+		u, err := url.Parse(dsn)
+		if err != nil || u.Host == "" {
+			t.Fatalf("fxtest_helpers: %s: want a postgres:// URL with a host (%v)", PostgresDSNEnv, err)
+		}
+		proxy := NewTCPProxy(t, net.JoinHostPort(pc.Host, strconv.Itoa(int(pc.Port))))
+		u.Host = proxy.Addr()
+		return proxy, u.String()
+	case "Mysql":
+		mc, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			t.Fatalf("fxtest_helpers: %s: %v", MysqlDSNEnv, err)
+		}
+		proxy := NewTCPProxy(t, mc.Addr)
+		mc.Addr = proxy.Addr()
+		return proxy, mc.FormatDSN()
+	}
+	t.Fatalf("fxtest_helpers: ProxyDatabase(%q): want Postgres or Mysql", selectedDB)
+	return nil, ""
 }

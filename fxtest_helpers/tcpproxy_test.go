@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,5 +98,30 @@ func TestTCPProxyPauseRefuseResume(t *testing.T) {
 	again.Close()
 	if err := proxy.Drain(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestProxyDatabaseRewritesTheDSN(t *testing.T) {
+	tests := []struct {
+		kind, dsn string
+		keep      []string // parts of the DSN that must survive
+		gone      string   // the server address that must not
+	}{
+		{"Postgres", "postgres://app:secret@db.example:6543/items?sslmode=disable", []string{"postgres://app:secret@127.0.0.1:", "/items?sslmode=disable"}, "db.example:6543"},
+		{"Postgres", "postgres://app@db.example/items", []string{"postgres://app@127.0.0.1:", "/items"}, "db.example"},
+		{"Mysql", "root:pw@tcp(db.example:3307)/items?parseTime=true", []string{"root:pw@tcp(127.0.0.1:", ")/items?", "parseTime=true"}, "db.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+" "+tt.dsn, func(t *testing.T) {
+			proxy, got := fxtest_helpers.ProxyDatabase(t, tt.kind, tt.dsn)
+			if !strings.Contains(got, proxy.Addr()) || strings.Contains(got, tt.gone) {
+				t.Fatalf("DSN %q does not point at the proxy %s", got, proxy.Addr())
+			}
+			for _, k := range tt.keep {
+				if !strings.Contains(got, k) {
+					t.Errorf("DSN %q lost %q", got, k)
+				}
+			}
+		})
 	}
 }

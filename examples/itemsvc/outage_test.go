@@ -6,17 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 	"go.uber.org/zap/zapcore"
 
@@ -25,42 +21,6 @@ import (
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/settingsmod"
 )
-
-// serverAddress is the host:port of a test DSN.
-func serverAddress(t *testing.T, kind, dsn string) string {
-	t.Helper()
-	if kind == "Postgres" {
-		pc, err := pgx.ParseConfig(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return net.JoinHostPort(pc.Host, strconv.Itoa(int(pc.Port)))
-	}
-	mc, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mc.Addr
-}
-
-// throughProxy returns dsn pointing at addr instead of its server.
-func throughProxy(t *testing.T, kind, dsn, addr string) string {
-	t.Helper()
-	if kind == "Postgres" {
-		u, err := url.Parse(dsn)
-		if err != nil || u.Host == "" {
-			t.Fatalf("%s: want a postgres:// URL (%v)", fxtest_helpers.PostgresDSNEnv, err)
-		}
-		u.Host = addr
-		return u.String()
-	}
-	mc, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc.Addr = addr
-	return mc.FormatDSN()
-}
 
 // attempt is one request of the outage test and what its client got.
 type attempt struct {
@@ -94,11 +54,11 @@ func TestOutageNeverHangsNorWritesPhantoms(t *testing.T) {
 			dsn := fxtest_helpers.DatabaseDSN(t, kind)
 			prefix := fxtest_helpers.UniqueTablesPrefix()
 			t.Cleanup(func() { dropTables(t, kind, dsn, prefix) }) // first registered: runs after the app and the proxy stopped
-			proxy := fxtest_helpers.NewTCPProxy(t, serverAddress(t, kind, dsn))
+			proxy, viaProxy := fxtest_helpers.ProxyDatabase(t, kind, dsn)
 			is := fxtest_helpers.NewIssuer(t, "HS256")
 			app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(is.Env()), fxtest_helpers.WithEnv(map[string]string{
 				"SELECTED_DB":                kind,
-				"DATABASE_URL":               throughProxy(t, kind, dsn, proxy.Addr()),
+				"DATABASE_URL":               viaProxy,
 				"TABLES_PREFIX":              prefix,
 				"REQUEST_TIMEOUT_SECONDS":    strconv.Itoa(int(outageRequestTimeout / time.Second)),
 				"HTTP_WRITE_TIMEOUT_SECONDS": strconv.Itoa(int(outageWriteTimeout / time.Second)),
