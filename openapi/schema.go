@@ -489,41 +489,13 @@ func (s *Schemas) applyRules(sch *Schema, tag string) {
 }
 
 func sizeRule(sch *Schema, rule string, n float64) {
-	i := int(n)
 	switch {
 	case hasType(sch, "string"):
-		switch rule {
-		case "min", "gte":
-			sch.MinLength = &i
-		case "max", "lte":
-			sch.MaxLength = &i
-		case "gt":
-			sch.MinLength = ptr(i + 1)
-		case "lt":
-			if i > 0 {
-				sch.MaxLength = ptr(i - 1)
-			}
-		case "len":
-			sch.MinLength, sch.MaxLength = &i, ptr(i)
-		}
-	case hasType(sch, "array") || hasType(sch, "object"):
-		if hasType(sch, "object") {
-			return // minProperties is not modelled
-		}
-		switch rule {
-		case "min", "gte":
-			sch.MinItems = &i
-		case "max", "lte":
-			sch.MaxItems = &i
-		case "gt":
-			sch.MinItems = ptr(i + 1)
-		case "lt":
-			if i > 0 {
-				sch.MaxItems = ptr(i - 1)
-			}
-		case "len":
-			sch.MinItems, sch.MaxItems = &i, ptr(i)
-		}
+		lengthRule(&sch.MinLength, &sch.MaxLength, rule, int(n))
+	case hasType(sch, "object"):
+		// minProperties is not modelled
+	case hasType(sch, "array"):
+		lengthRule(&sch.MinItems, &sch.MaxItems, rule, int(n))
 	case hasType(sch, "integer") || hasType(sch, "number"):
 		switch rule {
 		case "min", "gte":
@@ -537,6 +509,26 @@ func sizeRule(sch *Schema, rule string, n float64) {
 		case "len":
 			sch.Minimum, sch.Maximum = &n, ptr(n)
 		}
+	}
+}
+
+// lengthRule applies a size rule to the bounds of a length (minLength and
+// maxLength, or minItems and maxItems): gt and lt are the next whole
+// lengths, and lt=0 (no length is below 0) adds no keyword.
+func lengthRule(lo, hi **int, rule string, i int) {
+	switch rule {
+	case "min", "gte":
+		*lo = &i
+	case "max", "lte":
+		*hi = &i
+	case "gt":
+		*lo = ptr(i + 1)
+	case "lt":
+		if i > 0 {
+			*hi = ptr(i - 1)
+		}
+	case "len":
+		*lo, *hi = &i, ptr(i)
 	}
 }
 
