@@ -622,24 +622,13 @@ func (c *checker) object(n *Node, k Kind, p []pathSeg, depth int) {
 				return
 			}
 			c.value(child, sub, depth+1)
-			if c.failed {
-				return
-			}
-			c.skipSpace()
-			if c.pos >= len(c.data) {
-				c.fail(len(c.data), reasonEOF)
-				return
-			}
-			if c.data[c.pos] == '}' {
-				c.pos++
+			if c.failed || c.next('}') {
 				break
 			}
-			if c.data[c.pos] != ',' {
-				c.failChar(c.pos)
-				return
-			}
-			c.pos++
 			c.skipSpace()
+		}
+		if c.failed {
+			return
 		}
 	}
 	for i := range fields {
@@ -690,20 +679,12 @@ func (c *checker) array(n *Node, k Kind, p []pathSeg, depth int) {
 				return
 			}
 			count++
-			c.skipSpace()
-			if c.pos >= len(c.data) {
-				c.fail(len(c.data), reasonEOF)
-				return
-			}
-			if c.data[c.pos] == ']' {
-				c.pos++
+			if c.next(']') {
 				break
 			}
-			if c.data[c.pos] != ',' {
-				c.failChar(c.pos)
-				return
-			}
-			c.pos++
+		}
+		if c.failed {
+			return
 		}
 	}
 	switch {
@@ -713,6 +694,26 @@ func (c *checker) array(n *Node, k Kind, p []pathSeg, depth int) {
 	default:
 		c.add(p, "too_long", "List should have at most "+items(fixed), map[string]any{"max_length": fixed})
 	}
+}
+
+// next moves past what follows a member or an item: the closing byte (it
+// reports true: the container ends) or a comma (false: another follows).
+// Anything else fails the check (and reports true).
+func (c *checker) next(closing byte) bool {
+	c.skipSpace()
+	switch {
+	case c.pos >= len(c.data):
+		c.fail(len(c.data), reasonEOF)
+		return true
+	case c.data[c.pos] == closing:
+		c.pos++
+		return true
+	case c.data[c.pos] != ',':
+		c.failChar(c.pos)
+		return true
+	}
+	c.pos++
+	return false
 }
 
 func items(n int) string {
