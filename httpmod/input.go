@@ -475,9 +475,9 @@ func locName(sf reflect.StructField) string {
 			return v
 		}
 	}
-	if sf.Name == openapi.InputBodyField {
-		return "body"
-	}
+	// The input's own Body field is never named here: locOf and topLoc
+	// put "body" in its place, and a nested field called Body is named by
+	// its JSON name like any other.
 	if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); name != "" && name != "-" {
 		return name
 	}

@@ -365,3 +365,23 @@ func TestRouteDeclarationErrors(t *testing.T) {
 }
 
 func handler[In any](context.Context, *In) (*note, error) { return &note{}, nil }
+
+// A field named Body inside the body is located by its JSON name, like any
+// other (only the input's own Body field is the body).
+func TestRouteLocatesANestedBodyField(t *testing.T) {
+	type letter struct {
+		Body string `json:"text" validate:"max=3"`
+	}
+	type in struct{ Body letter }
+	gin.SetMode(gin.TestMode)
+	e := gin.New()
+	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
+	httpmod.Route(httpmod.NewRouter(e.Group("/api"), table), http.MethodPost, "/letters", handler[in])
+	if err := table.Err(); err != nil {
+		t.Fatal(err)
+	}
+	got := problems(t, do(e, http.MethodPost, "/api/letters", "application/json", `{"text":"abcd"}`))
+	if len(got) != 1 || locString(got[0].Loc) != "body.text" {
+		t.Fatalf("problems %+v, want string_too_long at body.text", got)
+	}
+}
