@@ -21,11 +21,12 @@ const (
 )
 
 // errBodyTooLarge and errUnsupportedMedia stop binding before any problem is
-// collected.
-var (
-	errBodyTooLarge     = Error(http.StatusRequestEntityTooLarge, detailBodyTooLarge)
-	errUnsupportedMedia = Error(http.StatusUnsupportedMediaType, detailUnsupportedMedia)
-)
+// collected (new values each time: the kit keeps no mutable package state).
+func errBodyTooLarge() error { return Error(http.StatusRequestEntityTooLarge, detailBodyTooLarge) }
+
+func errUnsupportedMedia() error {
+	return Error(http.StatusUnsupportedMediaType, detailUnsupportedMedia)
+}
 
 // bindBody reads, checks and decodes the JSON body into in's Body field. A
 // body too large or of another media type is an error (413, 415); anything
@@ -43,7 +44,7 @@ func (p *inputPlan) bindBody(c *gin.Context, in reflect.Value, limit int64, reje
 		return problems, nil
 	}
 	if !jsonMediaType(c.GetHeader("Content-Type")) {
-		return problems, errUnsupportedMedia
+		return problems, errUnsupportedMedia()
 	}
 	if found := jsonbody.Check(data, bp.node, jsonbody.Options{RejectUnknown: rejectUnknown}); len(found) > 0 {
 		for _, f := range found {
@@ -73,7 +74,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, nil
 	}
 	if r.ContentLength > limit {
-		return nil, errBodyTooLarge
+		return nil, errBodyTooLarge()
 	}
 	var data []byte
 	var err error
@@ -86,13 +87,13 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	} else {
 		data, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
 		if err == nil && int64(len(data)) > limit {
-			return nil, errBodyTooLarge
+			return nil, errBodyTooLarge()
 		}
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, errBodyTooLarge
+			return nil, errBodyTooLarge()
 		}
 		return nil, Error(http.StatusBadRequest, "The request body could not be read")
 	}

@@ -1,6 +1,7 @@
 package httpmod
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -107,8 +108,8 @@ func Route[In, Out any](r *Router, method, path string, h func(ctx context.Conte
 		r.table.fail(method, full, joinErrors(cfg.errs))
 		return
 	}
-	status := cmpOr(cfg.Status, http.StatusOK)
-	limit := cmpOr(cfg.BodyLimit, r.table.bodyLimit)
+	status := cmp.Or(cfg.Status, http.StatusOK)
+	limit := cmp.Or(cfg.BodyLimit, r.table.bodyLimit)
 	noContent := reflect.TypeFor[Out]() == reflect.TypeFor[NoContent]()
 	table := r.table
 
@@ -237,7 +238,7 @@ func (cfg *RouteConfig) operation() openapi.Operation {
 func (r *Router) declare(method, path string, op openapi.Operation, cfg *RouteConfig, h gin.HandlerFunc) {
 	full := r.fullPath(path)
 	chain := make([]gin.HandlerFunc, 0, len(cfg.Guards)+2)
-	if d := cmpOr(cfg.Timeout, r.table.timeout); d > 0 {
+	if d := cmp.Or(cfg.Timeout, r.table.timeout); d > 0 {
 		chain = append(chain, deadlineHandler(d)) // first: the guards run under the deadline too
 	}
 	for _, g := range cfg.Guards {
@@ -280,14 +281,6 @@ func ginParams(path string) []string {
 		}
 	}
 	return out
-}
-
-func cmpOr[T comparable](v, fallback T) T {
-	var zero T
-	if v == zero {
-		return fallback
-	}
-	return v
 }
 
 // bind fills in from the request: parameters, then the body, then the
