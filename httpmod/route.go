@@ -300,11 +300,14 @@ func (p *inputPlan) bind(c *gin.Context, in reflect.Value, table *RouteTable, li
 	}
 	bodyProblems := len(problems) > paramProblems
 	if p.validate || len(p.patterns) > 0 {
+		// Rules need a value: leave out the fields whose value did not
+		// parse (and the whole body when it did not decode).
+		unparsed := problems
 		skip := func(loc []any) bool {
 			if bodyProblems && len(loc) > 0 && loc[0] == "body" {
 				return true
 			}
-			for _, pr := range problems {
+			for _, pr := range unparsed {
 				if len(pr.Loc) >= 2 && len(loc) >= 2 && pr.Loc[0] == loc[0] && pr.Loc[1] == loc[1] {
 					return true
 				}
@@ -316,14 +319,10 @@ func (p *inputPlan) bind(c *gin.Context, in reflect.Value, table *RouteTable, li
 				problems = p.ruleProblems(err, table.limits, skip, problems)
 			}
 		}
-		if len(p.patterns) > 0 {
-			var found []Problem
-			for _, pr := range p.patternProblems(in, nil, nil) {
-				if !skip(pr.Loc) {
-					found = append(found, pr)
-				}
+		for _, pr := range p.patternProblems(in, nil, nil) {
+			if !skip(pr.Loc) {
+				problems = append(problems, pr)
 			}
-			problems = append(problems, found...)
 		}
 	}
 	if len(problems) > 0 {

@@ -124,6 +124,7 @@ func TestRouteBindsAndValidatesTheBody(t *testing.T) {
 		{"10 characters of two bytes", js, `{"text":"éééééééééé"}`, nil},
 		{"over the runtime limit", js, `{"text":"abcdefghijk"}`, []string{"string_too_long@body.text"}},
 		{"blank text fails the pattern (no trimming)", js, `{"text":"   "}`, []string{"string_pattern_mismatch@body.text"}},
+		{"a rule and the pattern of one field, both reported", js, `{"text":"           "}`, []string{"string_too_long@body.text", "string_pattern_mismatch@body.text"}},
 		{"missing field", js, `{}`, []string{"missing@body.text"}},
 		{"wrong types, every problem at once", js, `{"text":5,"level":"x","tags":{}}`, []string{"string_type@body.text", "int_type@body.level", "list_type@body.tags"}},
 		{"item rules", js, `{"text":"a","tags":["","abcdefghijk"]}`, []string{"string_too_short@body.tags.0", "string_too_long@body.tags.1"}},
