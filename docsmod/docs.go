@@ -187,14 +187,16 @@ func (d *Docs) Attach(e *gin.Engine) error {
 	}
 	d.mu.Lock()
 	d.engine, d.body = e, nil
-	// A description that matches no route is a mistake whether or not the
-	// document is served (it would surface only where the docs are on).
-	_, _, err := d.routes()
 	d.mu.Unlock()
-	if err != nil || !d.openAPI {
+	if d.openAPI && d.cfg.Document == nil {
+		_, err := d.JSON() // builds the document, checking the descriptions
 		return err
 	}
-	_, err = d.JSON()
+	// A description that matches no route is a mistake whether or not the
+	// generated document is served.
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, _, err := d.routes()
 	return err
 }
 
