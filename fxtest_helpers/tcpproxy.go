@@ -155,10 +155,15 @@ func (p *TCPProxy) Pause() {
 	p.paused = true
 }
 
-// Refuse makes the database refuse connections and cuts the open ones.
+// Refuse makes the server refuse connections and cuts the open ones.
 func (p *TCPProxy) Refuse() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.cutLocked()
+}
+
+// cutLocked closes the listener and every forwarded connection.
+func (p *TCPProxy) cutLocked() {
 	if p.ln != nil {
 		_ = p.ln.Close()
 		p.ln = nil
@@ -205,14 +210,7 @@ func (p *TCPProxy) Close() {
 	p.mu.Lock()
 	p.closed = true
 	p.cond.Broadcast()
-	if p.ln != nil {
-		_ = p.ln.Close()
-		p.ln = nil
-	}
-	for pc := range p.conns {
-		_ = pc.client.Close()
-		_ = pc.server.Close()
-	}
+	p.cutLocked()
 	p.mu.Unlock()
 	p.wg.Wait()
 }
