@@ -174,29 +174,29 @@ func TestGuardRoleMatrix(t *testing.T) {
 	allow := func(routes ...string) []string { return routes }
 	for _, tc := range []struct {
 		name    string
-		opts    []fxtest_helpers.ClaimOption
+		opts    []fxtest_helpers.TokenOption
 		allowed []string // routes answering 200; the others answer 403
 		// inactive users get "Inactive user" everywhere.
 		inactive bool
 	}{
 		{"user", nil, allow("/user"), false},
-		{"reader", opts(fxtest_helpers.WithRole(authmod.RoleReader)), allow("/user", "/reader"), false},
-		{"auditor (custom role at 25)", opts(fxtest_helpers.WithRole("auditor")), allow("/user", "/reader", "/auditor"), false},
-		{"writer", opts(fxtest_helpers.WithRole(authmod.RoleWriter)), allow("/user", "/reader", "/auditor", "/writer"), false},
-		{"admin", opts(fxtest_helpers.WithRole(authmod.RoleAdmin)), allow("/user", "/reader", "/auditor", "/writer", "/admin"), false},
-		{"superadmin without is_superuser", opts(fxtest_helpers.WithRole(authmod.RoleSuperadmin)),
+		{"reader", opts(fxtest_helpers.TokenRole(authmod.RoleReader)), allow("/user", "/reader"), false},
+		{"auditor (custom role at 25)", opts(fxtest_helpers.TokenRole("auditor")), allow("/user", "/reader", "/auditor"), false},
+		{"writer", opts(fxtest_helpers.TokenRole(authmod.RoleWriter)), allow("/user", "/reader", "/auditor", "/writer"), false},
+		{"admin", opts(fxtest_helpers.TokenRole(authmod.RoleAdmin)), allow("/user", "/reader", "/auditor", "/writer", "/admin"), false},
+		{"superadmin without is_superuser", opts(fxtest_helpers.TokenRole(authmod.RoleSuperadmin)),
 			allow("/user", "/reader", "/auditor", "/writer", "/admin"), false},
-		{"superuser", opts(fxtest_helpers.WithSuperuser()), allow(guardRoutes...), false},
-		{"user with is_superuser", opts(fxtest_helpers.WithClaim("is_superuser", true)), allow("/user"), false},
-		{"admin with is_superuser", opts(fxtest_helpers.WithRole(authmod.RoleAdmin), fxtest_helpers.WithClaim("is_superuser", true)),
+		{"superuser", opts(fxtest_helpers.TokenSuperuser()), allow(guardRoutes...), false},
+		{"user with is_superuser", opts(fxtest_helpers.TokenClaim("is_superuser", true)), allow("/user"), false},
+		{"admin with is_superuser", opts(fxtest_helpers.TokenRole(authmod.RoleAdmin), fxtest_helpers.TokenClaim("is_superuser", true)),
 			allow("/user", "/reader", "/auditor", "/writer", "/admin"), false},
-		{"unknown role", opts(fxtest_helpers.WithRole("hacker")), nil, false},
-		{"upper-case role", opts(fxtest_helpers.WithRole("ADMIN")), nil, false},
-		{"empty role", opts(fxtest_helpers.WithRole("")), nil, false},
-		{"no role claim", opts(fxtest_helpers.WithoutClaim("role")), nil, false},
-		{"inactive superuser", opts(fxtest_helpers.WithSuperuser(), fxtest_helpers.WithInactive()), nil, true},
-		{"inactive user", opts(fxtest_helpers.WithInactive()), nil, true},
-		{"no is_active claim", opts(fxtest_helpers.WithRole(authmod.RoleAdmin), fxtest_helpers.WithoutClaim("is_active")), nil, true},
+		{"unknown role", opts(fxtest_helpers.TokenRole("hacker")), nil, false},
+		{"upper-case role", opts(fxtest_helpers.TokenRole("ADMIN")), nil, false},
+		{"empty role", opts(fxtest_helpers.TokenRole("")), nil, false},
+		{"no role claim", opts(fxtest_helpers.TokenWithoutClaim("role")), nil, false},
+		{"inactive superuser", opts(fxtest_helpers.TokenSuperuser(), fxtest_helpers.TokenInactive()), nil, true},
+		{"inactive user", opts(fxtest_helpers.TokenInactive()), nil, true},
+		{"no is_active claim", opts(fxtest_helpers.TokenRole(authmod.RoleAdmin), fxtest_helpers.TokenWithoutClaim("is_active")), nil, true},
 	} {
 		token := is.Token(tc.opts...)
 		for _, route := range guardRoutes {
@@ -221,7 +221,7 @@ func TestGuardRoleMatrix(t *testing.T) {
 	}
 }
 
-func opts(o ...fxtest_helpers.ClaimOption) []fxtest_helpers.ClaimOption { return o }
+func opts(o ...fxtest_helpers.TokenOption) []fxtest_helpers.TokenOption { return o }
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
@@ -279,23 +279,23 @@ func TestGuardAuthorizationHeaderParsing(t *testing.T) {
 func TestGuardRejectsBadTokens(t *testing.T) {
 	is := fxtest_helpers.NewIssuer(t, "HS256")
 	other := fxtest_helpers.NewIssuer(t, "HS256")
-	rsa := fxtest_helpers.NewIssuer(t, "RS256", fxtest_helpers.WithPEMFile())
+	rsa := fxtest_helpers.NewIssuer(t, "RS256", fxtest_helpers.IssuerPEMFile())
 	g := newGuardApp(t, authmod.AuthenticatorParams{Validator: hsValidator(t, is)})
 	for name, token := range map[string]string{
-		"expired":           is.Token(fxtest_helpers.WithExpiry(-time.Minute)),
-		"not yet valid":     is.Token(fxtest_helpers.WithClaim("nbf", time.Now().Add(time.Hour))),
-		"wrong issuer":      is.Token(fxtest_helpers.WithClaim("iss", "https://evil.test")),
-		"no issuer":         is.Token(fxtest_helpers.WithoutClaim("iss")),
-		"wrong audience":    is.Token(fxtest_helpers.WithClaim("aud", "other-service")),
-		"no audience":       is.Token(fxtest_helpers.WithoutClaim("aud")),
-		"refresh token":     is.Token(fxtest_helpers.WithClaim("type", "refresh")),
+		"expired":           is.Token(fxtest_helpers.TokenExpiry(-time.Minute)),
+		"not yet valid":     is.Token(fxtest_helpers.TokenClaim("nbf", time.Now().Add(time.Hour))),
+		"wrong issuer":      is.Token(fxtest_helpers.TokenClaim("iss", "https://evil.test")),
+		"no issuer":         is.Token(fxtest_helpers.TokenWithoutClaim("iss")),
+		"wrong audience":    is.Token(fxtest_helpers.TokenClaim("aud", "other-service")),
+		"no audience":       is.Token(fxtest_helpers.TokenWithoutClaim("aud")),
+		"refresh token":     is.Token(fxtest_helpers.TokenClaim("type", "refresh")),
 		"other secret":      other.Token(),
 		"other algorithm":   rsa.Token(),
-		"alg header none":   is.Token(fxtest_helpers.WithHeader("alg", "none")),
-		"alg header RS256":  is.Token(fxtest_helpers.WithHeader("alg", "RS256")),
-		"no jti (stateful)": is.Token(fxtest_helpers.WithoutClaim("jti")),
-		"sub not a UUID":    is.Token(fxtest_helpers.WithSubject("42")),
-		"no exp":            is.Token(fxtest_helpers.WithoutClaim("exp")),
+		"alg header none":   is.Token(fxtest_helpers.TokenHeader("alg", "none")),
+		"alg header RS256":  is.Token(fxtest_helpers.TokenHeader("alg", "RS256")),
+		"no jti (stateful)": is.Token(fxtest_helpers.TokenWithoutClaim("jti")),
+		"sub not a UUID":    is.Token(fxtest_helpers.TokenSubject("42")),
+		"no exp":            is.Token(fxtest_helpers.TokenWithoutClaim("exp")),
 	} {
 		t.Run(name, func(t *testing.T) {
 			answerInvalid.check(t, g.do("/user", fxtest_helpers.Bearer(token)))
@@ -336,9 +336,9 @@ func TestGuardJWKS(t *testing.T) {
 			is.Rotate()
 			answerOK.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token())))
 			answerOK.check(t, g.do("/user", fxtest_helpers.Bearer(old)))
-			answerInvalid.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token(fxtest_helpers.WithHeader("kid", "unknown-kid")))))
+			answerInvalid.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token(fxtest_helpers.TokenHeader("kid", "unknown-kid")))))
 			// Without a kid, two published keys are ambiguous.
-			answerInvalid.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token(fxtest_helpers.WithHeader("kid", nil)))))
+			answerInvalid.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token(fxtest_helpers.TokenHeader("kid", nil)))))
 		})
 	}
 }
@@ -363,7 +363,7 @@ func TestGuardRevocation(t *testing.T) {
 	rc := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{})
 	g := newGuardApp(t, authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: rc})
 
-	token, claims := is.TokenWithClaims(fxtest_helpers.WithRole(authmod.RoleAdmin))
+	token, claims := is.TokenWithClaims(fxtest_helpers.TokenRole(authmod.RoleAdmin))
 	answerOK.check(t, g.do("/admin", fxtest_helpers.Bearer(token)))
 	// The validator now has the token cached; revocation is still asked.
 	answerOK.check(t, g.do("/admin", fxtest_helpers.Bearer(token)))
@@ -379,7 +379,7 @@ func TestGuardRevocation(t *testing.T) {
 
 	// Inactive users are refused before revocation is asked.
 	calls := srv.Calls()
-	answerInactive.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token(fxtest_helpers.WithInactive()))))
+	answerInactive.check(t, g.do("/user", fxtest_helpers.Bearer(is.Token(fxtest_helpers.TokenInactive()))))
 	if srv.Calls() != calls {
 		t.Error("revocation was asked for an inactive user")
 	}
@@ -425,7 +425,7 @@ func TestGuardsStackedAuthenticateOnce(t *testing.T) {
 		e.ServeHTTP(rec, req)
 		return rec.Code
 	}
-	if code := do(http.MethodDelete, is.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))); code != http.StatusOK {
+	if code := do(http.MethodDelete, is.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin))); code != http.StatusOK {
 		t.Fatalf("admin DELETE = %d", code)
 	}
 	if srv.Calls() != 1 {
@@ -505,7 +505,7 @@ func TestAuthenticate(t *testing.T) {
 	is := fxtest_helpers.NewIssuer(t, "HS256")
 	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: authmod.NoRevocation{}})
 	ctx := context.Background()
-	u, err := a.Authenticate(ctx, fxtest_helpers.Bearer(is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))))
+	u, err := a.Authenticate(ctx, fxtest_helpers.Bearer(is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))))
 	if err != nil || u.Role != authmod.RoleWriter {
 		t.Fatalf("Authenticate = %+v, %v", u, err)
 	}
@@ -513,7 +513,7 @@ func TestAuthenticate(t *testing.T) {
 		"":            authmod.ErrNoCredentials,
 		"Basic abc":   authmod.ErrNoCredentials,
 		"Bearer nope": authmod.ErrInvalidToken,
-		fxtest_helpers.Bearer(is.Token(fxtest_helpers.WithInactive())): authmod.ErrInactiveUser,
+		fxtest_helpers.Bearer(is.Token(fxtest_helpers.TokenInactive())): authmod.ErrInactiveUser,
 	} {
 		if _, err := a.Authenticate(ctx, header); !errors.Is(err, want) {
 			t.Errorf("Authenticate(%.20q) = %v, want %v", header, err, want)

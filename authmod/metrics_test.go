@@ -9,7 +9,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/fxtest_helpers"
@@ -29,7 +28,7 @@ func metricsApp(t *testing.T, env map[string]string) *fxtest_helpers.App {
 	maps.Copy(base, env)
 	return fxtest_helpers.New(t,
 		fxtest_helpers.WithEnv(base),
-		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(routes))),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(routes)),
 	)
 }
 
@@ -88,7 +87,7 @@ func TestAuthMetricsFailuresAndRevocation(t *testing.T) {
 	for _, tc := range []struct {
 		token string
 		want  int
-	}{{"", 401}, {"junk", 401}, {is.Token(fxtest_helpers.WithExpiry(-2 * 60e9)), 401}, {revoked, 401}} {
+	}{{"", 401}, {"junk", 401}, {is.Token(fxtest_helpers.TokenExpiry(-2 * 60e9)), 401}, {revoked, 401}} {
 		if got := get(tc.token); got != tc.want {
 			t.Fatalf("token %.20q: %d, want %d", tc.token, got, tc.want)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/phase"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -22,10 +23,14 @@ import (
 //   - *[Authenticator], whose guards routes use;
 //   - the "jwks" health check, when keys come from JWKS_URI.
 //
+// Its hooks are in the phase.Auth phase: they start after the databases and
+// before the HTTP listen, and stop in the reverse order.
+//
 // It needs *settingsmod.Settings (and uses *zap.Logger when present). Apps
 // and tests replace RoleHierarchy, TokenValidator, RevocationChecker or
 // UserMapper with fx.Decorate at the root.
 var Module = fx.Module("auth",
+	phase.In(phase.Auth),
 	fx.Provide(
 		provideObserver,
 		provideValidator,
@@ -34,12 +39,11 @@ var Module = fx.Module("auth",
 		DefaultRoleHierarchy,
 		defaultUserMapper,
 		NewAuthenticator,
-		healthmod.AsChecks(jwksChecks),
 	),
-	// Build the validator and the revocation checker when the module's
-	// invokes run, whether or not a route uses a guard: their hooks (JWKS
-	// first fetch; close on stop) then run before the HTTP server starts and
-	// after it stopped, as the kit's lifecycle promises.
+	healthmod.AsChecks(jwksChecks),
+	// The validator and the revocation checker are part of the app whether
+	// or not a route uses a guard: the JWKS is fetched at start (and a
+	// failure is reported then), and the clients are closed at stop.
 	fx.Invoke(func(TokenValidator, RevocationChecker) {}),
 )
 

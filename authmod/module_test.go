@@ -115,7 +115,7 @@ func TestModuleStatefulJWKS(t *testing.T) {
 	if _, ok := m.revocation.(*authmod.RemoteRevocationClient); !ok {
 		t.Fatalf("stateful revocation checker = %T", m.revocation)
 	}
-	token, claims := is.TokenWithClaims(fxtest_helpers.WithRole(authmod.RoleAdmin))
+	token, claims := is.TokenWithClaims(fxtest_helpers.TokenRole(authmod.RoleAdmin))
 	answerOK.check(t, m.get("/admin", token))
 	srv.Revoke(claims["jti"].(string))
 	answerInvalid.check(t, m.get("/admin", token))
@@ -130,7 +130,7 @@ func TestModuleStatefulJWKS(t *testing.T) {
 }
 
 func TestModulePEMFile(t *testing.T) {
-	is := fxtest_helpers.NewIssuer(t, "ES256", fxtest_helpers.WithPEMFile())
+	is := fxtest_helpers.NewIssuer(t, "ES256", fxtest_helpers.IssuerPEMFile())
 	m := startModule(t, loadSettings(t, is.Env()))
 	answerOK.check(t, m.get("/user", is.Token()))
 	if names := m.checkNames(); len(names) != 0 {
@@ -165,10 +165,10 @@ func TestModuleDecorateRoleHierarchy(t *testing.T) {
 	is := fxtest_helpers.NewIssuer(t, "HS256")
 	m := startModule(t, loadSettings(t, is.Env()),
 		fx.Decorate(func(h authmod.RoleHierarchy) authmod.RoleHierarchy { return h.With("auditor", 25) }))
-	answerOK.check(t, m.get("/auditor", is.Token(fxtest_helpers.WithRole("auditor"))))
-	answerOK.check(t, m.get("/auditor", is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))))
-	answerForbidden.check(t, m.get("/auditor", is.Token(fxtest_helpers.WithRole(authmod.RoleReader))))
-	answerForbidden.check(t, m.get("/admin", is.Token(fxtest_helpers.WithRole("auditor"))))
+	answerOK.check(t, m.get("/auditor", is.Token(fxtest_helpers.TokenRole("auditor"))))
+	answerOK.check(t, m.get("/auditor", is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))))
+	answerForbidden.check(t, m.get("/auditor", is.Token(fxtest_helpers.TokenRole(authmod.RoleReader))))
+	answerForbidden.check(t, m.get("/admin", is.Token(fxtest_helpers.TokenRole("auditor"))))
 }
 
 func TestModuleDecorateTokenValidator(t *testing.T) {

@@ -82,17 +82,17 @@ func TestNotesServiceScenario(t *testing.T) {
 	app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(env), fxtest_helpers.WithOptions(
 		settingsmod.Provide[notesSettings](),
 		fx.Decorate(func(h authmod.RoleHierarchy) authmod.RoleHierarchy { return h.With(roleEditor, 25) }),
-		fx.Provide(httpmod.AsLimit(func(s *notesSettings) httpmod.Limit {
+		httpmod.AsLimit(func(s *notesSettings) httpmod.Limit {
 			return httpmod.Limit{Name: "notes_max_len", Value: s.NotesMaxLen}
-		})),
-		fx.Provide(httpmod.AsRoutes(func(auth *authmod.Authenticator) httpmod.Routes {
+		}),
+		httpmod.AsRoutes(func(auth *authmod.Authenticator) httpmod.Routes {
 			return httpmod.RoutesFunc(func(r *httpmod.Router) {
 				httpmod.Route(r, http.MethodPatch, "/notes/:id", store.patch,
 					auth.Require(authmod.OwnerOr(store.owner, roleEditor)),
 					httpmod.Responds(http.StatusNotFound, "No such note", nil),
 					httpmod.Doc{Summary: "Edit a note", Tags: []string{"notes"}})
 			})
-		})),
+		}),
 	))
 	patch := func(id int, token, text string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPatch, fmt.Sprintf("/api/notes/%d", id), strings.NewReader(`{"text":"`+text+`"}`))
@@ -100,9 +100,9 @@ func TestNotesServiceScenario(t *testing.T) {
 		req.Header.Set("Authorization", fxtest_helpers.Bearer(token))
 		return app.Do(req)
 	}
-	owner := is.Token(fxtest_helpers.WithSubject(alice.String()))
-	editor := is.Token(fxtest_helpers.WithRole(roleEditor))
-	writer := is.Token(fxtest_helpers.WithRole(authmod.RoleWriter)) // ranks above editor: the hierarchy admits it
+	owner := is.Token(fxtest_helpers.TokenSubject(alice.String()))
+	editor := is.Token(fxtest_helpers.TokenRole(roleEditor))
+	writer := is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter)) // ranks above editor: the hierarchy admits it
 	stranger := is.Token()
 	for _, tc := range []struct {
 		name  string

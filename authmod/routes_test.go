@@ -60,11 +60,11 @@ func TestRequireGuardsTypedRoutes(t *testing.T) {
 	ownerID := uuid.New()
 	e, _ := guardedThings(t, a, map[int64]uuid.UUID{1: ownerID, 2: uuid.New()})
 	user := is.Token()
-	owner := is.Token(fxtest_helpers.WithSubject(ownerID.String()))
-	reader := is.Token(fxtest_helpers.WithRole(authmod.RoleReader))
-	writer := is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
-	admin := is.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))
-	super := is.Token(fxtest_helpers.WithSuperuser())
+	owner := is.Token(fxtest_helpers.TokenSubject(ownerID.String()))
+	reader := is.Token(fxtest_helpers.TokenRole(authmod.RoleReader))
+	writer := is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
+	admin := is.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin))
+	super := is.Token(fxtest_helpers.TokenSuperuser())
 	forbidden := `{"detail":"The user doesn't have enough privileges"}`
 	tests := []struct {
 		path, token string

@@ -108,7 +108,7 @@ func BenchmarkAuth(b *testing.B) {
 	for _, alg := range []string{"RS256", "ES256", "HS256"} {
 		var opts []fxtest_helpers.IssuerOption
 		if alg != "HS256" {
-			opts = append(opts, fxtest_helpers.WithPEMFile())
+			opts = append(opts, fxtest_helpers.IssuerPEMFile())
 		}
 		is := fxtest_helpers.NewIssuer(b, alg, opts...)
 		token := is.Token()
@@ -121,7 +121,7 @@ func BenchmarkAuth(b *testing.B) {
 			run(b, engine(guard(b, is, 0, authmod.NoRevocation{})), request(token), http.StatusOK)
 		})
 	}
-	is := fxtest_helpers.NewIssuer(b, "RS256", fxtest_helpers.WithPEMFile())
+	is := fxtest_helpers.NewIssuer(b, "RS256", fxtest_helpers.IssuerPEMFile())
 	b.Run("junk-8KiB", func(b *testing.B) {
 		junk := strings.Repeat("A", 8<<10)
 		run(b, engine(guard(b, is, 0, authmod.NoRevocation{})), request(junk), http.StatusUnauthorized)
@@ -150,7 +150,7 @@ func BenchmarkAuth(b *testing.B) {
 // BenchmarkRawRSAVerify is the floor for first-sight RS256: hashing the
 // signing input and crypto/rsa's PKCS#1 v1.5 verification, nothing else.
 func BenchmarkRawRSAVerify(b *testing.B) {
-	is := fxtest_helpers.NewIssuer(b, "RS256", fxtest_helpers.WithPEMFile())
+	is := fxtest_helpers.NewIssuer(b, "RS256", fxtest_helpers.IssuerPEMFile())
 	token := is.Token()
 	dot := strings.LastIndexByte(token, '.')
 	sig, err := jwt.NewParser().DecodeSegment(token[dot+1:])

@@ -8,8 +8,8 @@
 //	fx.New(
 //		m8fx.Module,
 //		dbmod.Module,
-//		fx.Provide(dbmod.AsMigrations(NewMigrations)),
-//		fx.Provide(httpmod.AsRoutes(NewItemRoutes)), // NewItemRoutes(db *dbmod.DB, ...)
+//		dbmod.AsMigrations(NewMigrations),
+//		httpmod.AsRoutes(NewItemRoutes), // NewItemRoutes(db *dbmod.DB, ...)
 //	)
 //
 // # Why a DB wrapper and not *bun.DB in the graph
@@ -29,16 +29,15 @@
 // OnStart: [DB.Start] waits for the database with [WaitReady] (SELECT 1
 // every 100ms backing off to 1s, each attempt and the whole wait bounded by
 // DB_CONNECT_TIMEOUT_SECONDS), builds bun, then applies every migration set
-// registered with [AsMigrations] ([DB.Migrate]). All of this happens before
-// the HTTP server listens and before the startup validators (the module uses
-// m8fx.BeforeReady). A failure aborts start with an error naming the target
-// (host:port/database), never the password; the pool is closed again.
+// registered with [AsMigrations] ([DB.StartAndMigrate]). The module is in the
+// phase.Resources phase (see package phase): all of this happens before the
+// auth clients start, before the HTTP server listens and before the startup
+// validators, wherever dbmod.Module is listed. A failure aborts start with an
+// error naming the target (host:port/database), never the password; the
+// pool is closed again.
 //
-// OnStop: [DB.Close] closes the pool after the HTTP server has shut down
-// . fx stops hooks in the reverse order of their appending, and
-// the DB hook is appended first: the *DB is built while the HTTP engine is
-// (the health checks the health routes run, and the services' routes, take
-// *DB), before httpmod appends the server's hook.
+// OnStop: [DB.Close] closes the pool last, after the HTTP server has shut
+// down and the auth clients have closed.
 //
 // # Drivers
 //

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/fx"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -19,8 +18,6 @@ import (
 	"github.com/m8fx/kit/dbmod"
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/m8fx"
-	"github.com/m8fx/kit/settingsmod"
 )
 
 // logIndex returns the position of the first entry with message msg.
@@ -57,7 +54,7 @@ func TestStartAndStopOrder(t *testing.T) {
 	}{
 		{"module only", nil},
 		{"without health check", []fxtest_helpers.Option{fxtest_helpers.WithOptions(dbmod.WithoutHealthCheck())}},
-		{"route using the DB", []fxtest_helpers.Option{fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(usesDB)))}},
+		{"route using the DB", []fxtest_helpers.Option{fxtest_helpers.WithOptions(httpmod.AsRoutes(usesDB))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,46 +235,3 @@ func TestDecorateConfig(t *testing.T) {
 	}
 }
 
-// TestModuleStopsLast: whether dbmod.Module comes before or after
-// m8fx.Module, the stop order is the kit's: HTTP server, auth
-// clients, pool.
-func TestModuleStopsLast(t *testing.T) {
-	for _, first := range []bool{true, false} {
-		t.Run(fmt.Sprintf("dbmod first %v", first), func(t *testing.T) {
-			mods := []fx.Option{m8fx.Module, dbmod.Module}
-			if first {
-				mods = []fx.Option{dbmod.Module, m8fx.Module}
-			}
-			testStopOrder(t, mods)
-		})
-	}
-}
-
-func testStopOrder(t *testing.T, mods []fx.Option) {
-	env := fxtest_helpers.DefaultEnv()
-	env["SELECTED_DB"], env["DB_DATABASE"] = "Sqlite", ":memory:"
-	core, logs := observer.New(zapcore.DebugLevel)
-	log := zap.New(core)
-	app := fx.New(append(mods,
-		fx.Replace(settingsmod.MapSource(env)),
-		fx.Decorate(func() *zap.Logger { return log }))...)
-	ctx := context.Background()
-	if err := app.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var stops []string
-	for _, e := range logs.FilterMessage("OnStop hook executing").All() {
-		callee := fmt.Sprint(e.ContextMap()["callee"])
-		for _, pkg := range []string{"httpmod", "authmod", "dbmod"} {
-			if strings.Contains(callee, "/"+pkg+".") {
-				stops = append(stops, pkg)
-			}
-		}
-	}
-	if strings.Join(stops, " ") != "httpmod authmod dbmod" {
-		t.Fatalf("stop order %v, want httpmod authmod dbmod", stops)
-	}
-}

@@ -13,6 +13,28 @@ import (
 	"go.uber.org/zap"
 )
 
+// StartAndMigrate connects ([DB.Start]) and then applies each set of
+// migrations in order ([DB.Migrate]); nil sets are skipped. When a migration
+// fails the pool is closed again and the DB cannot be used. It is what
+// [Module] runs at start; services that build a [DB] without fx call it the
+// same way.
+func (d *DB) StartAndMigrate(ctx context.Context, sets ...*migrate.Migrations) error {
+	if err := d.Start(ctx); err != nil {
+		return err
+	}
+	for _, ms := range sets {
+		if ms == nil {
+			continue
+		}
+		if err := d.Migrate(ctx, ms); err != nil {
+			// Nobody stops a start that failed: close here.
+			_ = d.Close()
+			return err
+		}
+	}
+	return nil
+}
+
 // Names (before TABLES_PREFIX) of bun's bookkeeping tables.
 const (
 	MigrationsTable     = "bun_migrations"
@@ -41,8 +63,8 @@ const (
 // [DiscoverMigrations], which report a badly named file as an error (bun's
 // MustRegister panics).
 //
-// Call it after [DB.Start]. The module runs Migrate in its OnStart hook, right
-// after connecting, for every set registered with [AsMigrations].
+// Call it after [DB.Start]. [DB.StartAndMigrate] does both, as the module
+// does in its OnStart hook for every set registered with [AsMigrations].
 func (d *DB) Migrate(ctx context.Context, ms *migrate.Migrations) error {
 	m := migrate.NewMigrator(d.Bun(), ms,
 		migrate.WithTableName(d.Table(MigrationsTable)),

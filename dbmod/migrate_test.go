@@ -13,7 +13,6 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
-	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/dbmod"
 	"github.com/m8fx/kit/fxtest_helpers"
@@ -138,7 +137,7 @@ func TestModuleMigratesAtStart(t *testing.T) {
 	fxtest_helpers.New(t,
 		fxtest_helpers.WithSQLite(),
 		fxtest_helpers.WithOptions(
-			fx.Provide(dbmod.AsMigrations(func(c dbmod.Config) *migrate.Migrations { return testMigrations(c.TablesPrefix, &ran) })),
+			dbmod.AsMigrations(func(c dbmod.Config) *migrate.Migrations { return testMigrations(c.TablesPrefix, &ran) }),
 			m8fx.AsStartupValidator(func(d *dbmod.DB) m8fx.StartupValidator {
 				return func(ctx context.Context) error {
 					var n int

@@ -9,7 +9,7 @@ import (
 
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/m8fx"
+	"github.com/m8fx/kit/phase"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -19,27 +19,28 @@ import (
 //     here, so apps without dbmod never need them);
 //
 //   - *[DB], connected in OnStart (bounded by DB_CONNECT_TIMEOUT_SECONDS),
-//     then migrated with every set registered by [AsMigrations], all before
-//     the HTTP server listens and before the startup validators run; closed
-//     in OnStop after the HTTP server has shut down;
+//     then migrated with every set registered by [AsMigrations]
+//     ([StartAndMigrate]); the module is in the phase.Resources phase, so
+//     this happens before the auth clients start, before the HTTP server
+//     listens and before the startup validators run, and the pool closes
+//     after all of them have stopped;
 //
 //   - the "database" health check ([NewHealthCheck]; [WithoutHealthCheck]
 //     removes it);
 //
 //   - the pool statistics collector ([NewStatsCollector]) for /metrics.
 //
-//     fx.New(m8fx.Module, dbmod.Module, fx.Provide(httpmod.AsRoutes(NewItemRoutes)))
+//     fx.New(m8fx.Module, dbmod.Module, httpmod.AsRoutes(NewItemRoutes))
+//
+// It needs the app's *phase.Hooks, *settingsmod.Settings and *zap.Logger
+// (m8fx.Module provides them).
 var Module = fx.Module("db",
-	fx.Provide(
-		NewConfig,
-		newModuleDB,
-		healthmod.AsChecks(moduleChecks),
-		httpmod.AsCollector(NewStatsCollector),
-	),
-	m8fx.BeforeReady[*DB](),
-	// Builds the DB (and appends its hook) when this module's invokes run,
-	// if nothing needed it earlier (m8fx.Module builds BeforeReady
-	// components before its own hooks, so the order holds either way).
+	phase.In(phase.Resources),
+	fx.Provide(NewConfig, newModuleDB),
+	healthmod.AsChecks(moduleChecks),
+	httpmod.AsCollector(NewStatsCollector),
+	// The pool is part of the app (connected at start, closed at stop)
+	// whether or not a constructor asks for it.
 	fx.Invoke(func(*DB) {}),
 )
 
@@ -56,34 +57,16 @@ type moduleDBParams struct {
 	Migrations []*migrate.Migrations `group:"m8fx.dbmod.migrations"`
 }
 
-// newModuleDB builds the DB and appends its hook. m8fx.Module constructs the
-// BeforeReady components (this *DB) before the auth module and the HTTP
-// server append theirs, whatever the order of the options, so the pool
-// starts first and, fx stopping hooks in reverse order, closes last: after
-// the HTTP shutdown and the auth clients.
+// newModuleDB builds the DB and appends its hook (to phase.Resources, see
+// Module).
 func newModuleDB(p moduleDBParams) (*DB, error) {
 	db, err := New(p.Config, p.Logger.Named("db"))
 	if err != nil {
 		return nil, err
 	}
 	p.Lifecycle.Append(fx.Hook{
-		OnStart: func(ctx context.Context) error {
-			if err := db.Start(ctx); err != nil {
-				return err
-			}
-			for _, ms := range p.Migrations {
-				if ms == nil {
-					continue
-				}
-				if err := db.Migrate(ctx, ms); err != nil {
-					// fx does not stop a hook whose start failed.
-					_ = db.Close()
-					return err
-				}
-			}
-			return nil
-		},
-		OnStop: func(context.Context) error { return db.Close() },
+		OnStart: func(ctx context.Context) error { return db.StartAndMigrate(ctx, p.Migrations...) },
+		OnStop:  func(context.Context) error { return db.Close() },
 	})
 	return db, nil
 }
@@ -99,8 +82,7 @@ type moduleChecksParams struct {
 }
 
 // moduleChecks returns the "database" check unless [WithoutHealthCheck] was
-// given. It takes *DB either way, which is what builds the DB before the HTTP
-// server (see newModuleDB).
+// given.
 func moduleChecks(p moduleChecksParams) []healthmod.Check {
 	if p.Off != nil {
 		return nil

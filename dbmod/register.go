@@ -7,15 +7,15 @@ const migrationsGroup = `group:"m8fx.dbmod.migrations"`
 
 // AsMigrations annotates a constructor returning a *migrate.Migrations
 // (github.com/uptrace/bun/migrate) so that the module applies it in its
-// OnStart hook, right after connecting (see [DB.Migrate]). Use it inside
-// fx.Provide; the constructor may take [Config] (for the TABLES_PREFIX) or
+// OnStart hook, right after connecting (see [DB.Migrate]). Give the
+// option to fx.New or to an fx.Module; the constructor may take [Config] (for the TABLES_PREFIX) or
 // anything else except *DB:
 //
-//	fx.Provide(dbmod.AsMigrations(func(c dbmod.Config) *migrate.Migrations {
+//	dbmod.AsMigrations(func(c dbmod.Config) *migrate.Migrations {
 //		return migrations.New(c.TablesPrefix)
-//	}))
-func AsMigrations(ctor any) any {
-	return fx.Annotate(ctor, fx.ResultTags(migrationsGroup))
+//	})
+func AsMigrations(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.ResultTags(migrationsGroup)))
 }
 
 // WithoutHealthCheck removes the "database" health check that [Module]

@@ -67,7 +67,7 @@ func exampleDocument(opts ...fx.Option) openapi.Document {
 // from its declaration (parameters, body, answers), a plain handler from
 // its options. Nothing else is needed: m8fx.Module serves the document.
 func ExampleModule() {
-	doc := exampleDocument(fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
+	doc := exampleDocument(httpmod.AsRoutes(func() httpmod.Routes {
 		return httpmod.RoutesFunc(func(r *httpmod.Router) {
 			books := r.Group("/books", httpmod.Doc{Tags: []string{"books"}})
 			httpmod.Route(books, http.MethodGet, "/:id", func(_ context.Context, in *readBook) (*Book, error) {
@@ -80,7 +80,7 @@ func ExampleModule() {
 				c.String(http.StatusOK, "id,title\n")
 			}, httpmod.Doc{Summary: "Export the books as CSV"})
 		})
-	})))
+	}))
 
 	fmt.Println(doc.OpenAPI, doc.Info.Title)
 	for _, p := range []string{"/api/books/", "/api/books/{id}", "/api/books/export"} {
@@ -111,11 +111,11 @@ func ExampleModule() {
 // the app's start.
 func ExampleDescribe() {
 	doc := exampleDocument(
-		fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
+		httpmod.AsRoutes(func() httpmod.Routes {
 			return httpmod.RoutesFunc(func(r *httpmod.Router) {
 				r.Gin().GET("/files/*name", func(c *gin.Context) { c.String(http.StatusOK, "...") })
 			})
-		})),
+		}),
 		docsmod.Describe("GET", "/files/*name", openapi.Operation{
 			Summary: "Download a file",
 			Tags:    []string{"files"},

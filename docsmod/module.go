@@ -32,11 +32,8 @@ import (
 // description that matches no route, or an invalid custom document fails
 // start-up with one line.
 var Module = fx.Module("docs",
-	fx.Provide(
-		NewDocsConfig,
-		newModuleDocs,
-		httpmod.AsRoutes(func(d *Docs) *Docs { return d }),
-	),
+	fx.Provide(NewDocsConfig, newModuleDocs),
+	httpmod.AsRoutes(func(d *Docs) *Docs { return d }),
 	fx.Invoke(func(d *Docs, e *gin.Engine) error { return d.Attach(e) }),
 )
 

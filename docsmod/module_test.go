@@ -92,8 +92,8 @@ func (keyGuard) GuardDoc() openapi.Operation {
 // DescribeRoot, one raw route nobody describes, and a runtime limit.
 func docsTestOptions() []fx.Option {
 	return []fx.Option{
-		fx.Provide(httpmod.AsLimit(func() httpmod.Limit { return httpmod.Limit{Name: "notes_len", Value: 500} })),
-		fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
+		httpmod.AsLimit(func() httpmod.Limit { return httpmod.Limit{Name: "notes_len", Value: 500} }),
+		httpmod.AsRoutes(func() httpmod.Routes {
 			return httpmod.RoutesFunc(func(r *httpmod.Router) {
 				g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
 				httpmod.Route(g, http.MethodPost, "/", func(_ context.Context, in *testCreate) (*testItem, error) {
@@ -111,10 +111,10 @@ func docsTestOptions() []fx.Option {
 				r.Gin().GET("/items/:id", ok)
 				r.Gin().GET("/admin/stats", ok)
 			})
-		})),
-		fx.Provide(httpmod.AsRootRoutes(func() httpmod.Routes {
+		}),
+		httpmod.AsRootRoutes(func() httpmod.Routes {
 			return httpmod.RoutesFunc(func(r *httpmod.Router) { r.Gin().GET("/version", ok) })
-		})),
+		}),
 		docsmod.Describe("GET", "/items/{id}", openapi.Operation{
 			Summary: "Read an item", Tags: []string{"items"}, PathParams: testItemPath{},
 			Responses: map[int]openapi.Response{200: {Body: testItem{}}, 404: {Body: openapi.ErrorBody()}},
@@ -208,15 +208,15 @@ func TestModuleCustomizersDoNotRunWhenTheDocumentIsOff(t *testing.T) {
 func TestModuleDescribePaths(t *testing.T) {
 	app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(docsBaseEnv()), fxtest_helpers.WithSetting("API_PREFIX", "/v2"),
 		fxtest_helpers.WithOptions(
-			fx.Provide(httpmod.AsRoutes(func() httpmod.Routes {
+			httpmod.AsRoutes(func() httpmod.Routes {
 				return httpmod.RoutesFunc(func(r *httpmod.Router) {
 					r.Gin().GET("/a/:x", ok)
 					r.Gin().GET("/b", ok)
 				})
-			})),
-			fx.Provide(httpmod.AsRootRoutes(func() httpmod.Routes {
+			}),
+			httpmod.AsRootRoutes(func() httpmod.Routes {
 				return httpmod.RoutesFunc(func(r *httpmod.Router) { r.Gin().GET("/c", ok) })
-			})),
+			}),
 			docsmod.Describe("GET", "/a/{x}", openapi.Operation{Summary: "A"}),
 			docsmod.DescribeRoot("GET", "/v2/b", openapi.Operation{Summary: "B"}),
 			docsmod.DescribeRoot("get", "/c", openapi.Operation{Summary: "C"}),

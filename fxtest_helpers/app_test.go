@@ -77,7 +77,7 @@ func TestReplaceAndDecorate(t *testing.T) {
 	}
 	provide := WithOptions(
 		fx.Provide(fx.Annotate(func() english { return english{} }, fx.As(new(greeter)))),
-		fx.Provide(httpmod.AsRoutes(greetRoutes)),
+		httpmod.AsRoutes(greetRoutes),
 	)
 	if got := New(t, provide).Get("/api/greet").Body.String(); got != "hello" {
 		t.Fatalf("without override: %q", got)

@@ -4,7 +4,7 @@
 //
 //	app := fxtest_helpers.New(t,
 //		fxtest_helpers.WithSetting("API_PREFIX", "/v1"),
-//		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(NewRoutes))),
+//		fxtest_helpers.WithOptions(httpmod.AsRoutes(NewRoutes)),
 //	)
 //	rec := app.Get("/v1/health/")
 //

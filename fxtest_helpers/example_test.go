@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/healthmod"
@@ -46,7 +45,7 @@ func Example() {
 	}
 	app := fxtest_helpers.New(t,
 		fxtest_helpers.WithSetting("API_PREFIX", "/v1"),
-		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(greet))),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(greet)),
 		fxtest_helpers.Decorate(func(c healthmod.Config) healthmod.Config {
 			c.DetailPublic = true
 			return c

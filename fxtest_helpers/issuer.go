@@ -69,27 +69,27 @@ type issuerConfig struct {
 	secret   []byte
 }
 
-// WithIssuerURL sets the iss of minted tokens and TOKEN_ISSUER (default
+// IssuerURL sets the iss of minted tokens and TOKEN_ISSUER (default
 // [DefaultIssuerURL]).
-func WithIssuerURL(iss string) IssuerOption { return func(c *issuerConfig) { c.iss = iss } }
+func IssuerURL(iss string) IssuerOption { return func(c *issuerConfig) { c.iss = iss } }
 
-// WithAudience sets the aud of minted tokens and TOKEN_AUDIENCE (default
+// IssuerAudience sets the aud of minted tokens and TOKEN_AUDIENCE (default
 // [DefaultAudience]).
-func WithAudience(aud string) IssuerOption { return func(c *issuerConfig) { c.aud = aud } }
+func IssuerAudience(aud string) IssuerOption { return func(c *issuerConfig) { c.aud = aud } }
 
-// WithPEMFile publishes the public key as a PEM file in t.TempDir()
+// IssuerPEMFile publishes the public key as a PEM file in t.TempDir()
 // (ACCESS_PUBLIC_KEY_FILE) instead of a JWKS server. Only for RS256/ES256.
-func WithPEMFile() IssuerOption { return func(c *issuerConfig) { c.pemFile = true } }
+func IssuerPEMFile() IssuerOption { return func(c *issuerConfig) { c.pemFile = true } }
 
-// WithHMACSecret sets the HS256 secret (default: 32 random bytes, hex
+// IssuerHMACSecret sets the HS256 secret (default: 32 random bytes, hex
 // encoded). Only for HS256.
-func WithHMACSecret(secret string) IssuerOption {
+func IssuerHMACSecret(secret string) IssuerOption {
 	return func(c *issuerConfig) { c.secret = []byte(secret) }
 }
 
 // NewIssuer returns an issuer for alg: "RS256" (RSA-2048), "ES256" (P-256)
 // or "HS256" (a 64-character secret). Asymmetric keys are published by a
-// JWKS server (or a PEM file, see [WithPEMFile]); the server is closed when
+// JWKS server (or a PEM file, see [IssuerPEMFile]); the server is closed when
 // the test ends.
 func NewIssuer(t testing.TB, alg string, opts ...IssuerOption) *Issuer {
 	t.Helper()
@@ -106,13 +106,13 @@ func NewIssuer(t testing.TB, alg string, opts ...IssuerOption) *Issuer {
 	case "HS256":
 		is.method = jwt.SigningMethodHS256
 		if cfg.pemFile {
-			t.Fatalf("fxtest_helpers: NewIssuer: WithPEMFile needs RS256 or ES256, not HS256")
+			t.Fatalf("fxtest_helpers: NewIssuer: IssuerPEMFile needs RS256 or ES256, not HS256")
 		}
 	default:
 		t.Fatalf("fxtest_helpers: NewIssuer: unsupported algorithm %q (RS256, ES256 or HS256)", alg)
 	}
 	if cfg.secret != nil && alg != "HS256" {
-		t.Fatalf("fxtest_helpers: NewIssuer: WithHMACSecret needs HS256, not %s", alg)
+		t.Fatalf("fxtest_helpers: NewIssuer: IssuerHMACSecret needs HS256, not %s", alg)
 	}
 	is.keys = []issuerKey{is.newKey(cfg.secret)}
 	switch {
@@ -168,7 +168,7 @@ func (is *Issuer) JWKSURL() string {
 	return is.server.URL + JWKSPath
 }
 
-// PublicKeyFile returns the PEM file path ("" unless [WithPEMFile]).
+// PublicKeyFile returns the PEM file path ("" unless [IssuerPEMFile]).
 func (is *Issuer) PublicKeyFile() string { return is.pemPath }
 
 // KeyID returns the kid of the current signing key.
@@ -292,9 +292,9 @@ func (is *Issuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ClaimOption changes the claims or header of one token minted by
+// TokenOption changes the claims or header of one token minted by
 // [Issuer.Token].
-type ClaimOption func(*tokenSpec)
+type TokenOption func(*tokenSpec)
 
 type tokenSpec struct {
 	now    time.Time
@@ -302,36 +302,36 @@ type tokenSpec struct {
 	header map[string]any
 }
 
-// WithRole sets the "role" claim (default "user").
-func WithRole(role authmod.Role) ClaimOption {
+// TokenRole sets the "role" claim (default "user").
+func TokenRole(role authmod.Role) TokenOption {
 	return func(s *tokenSpec) { s.claims["role"] = string(role) }
 }
 
-// WithSuperuser makes a superuser token: role "superadmin" and
-// is_superuser=true. (For is_superuser alone, use WithClaim("is_superuser",
-// true); for a superadmin that is not a superuser, WithRole.)
-func WithSuperuser() ClaimOption {
+// TokenSuperuser makes a superuser token: role "superadmin" and
+// is_superuser=true. (For is_superuser alone, use TokenClaim("is_superuser",
+// true); for a superadmin that is not a superuser, TokenRole.)
+func TokenSuperuser() TokenOption {
 	return func(s *tokenSpec) {
 		s.claims["role"] = string(authmod.RoleSuperadmin)
 		s.claims["is_superuser"] = true
 	}
 }
 
-// WithInactive sets is_active=false.
-func WithInactive() ClaimOption { return func(s *tokenSpec) { s.claims["is_active"] = false } }
+// TokenInactive sets is_active=false.
+func TokenInactive() TokenOption { return func(s *tokenSpec) { s.claims["is_active"] = false } }
 
-// WithSubject sets "sub" (default: a random UUID).
-func WithSubject(sub string) ClaimOption { return func(s *tokenSpec) { s.claims["sub"] = sub } }
+// TokenSubject sets "sub" (default: a random UUID).
+func TokenSubject(sub string) TokenOption { return func(s *tokenSpec) { s.claims["sub"] = sub } }
 
-// WithExpiry sets exp to iat + d (default [DefaultTokenLifetime]); a
+// TokenExpiry sets exp to iat + d (default [DefaultTokenLifetime]); a
 // negative d mints an expired token.
-func WithExpiry(d time.Duration) ClaimOption {
+func TokenExpiry(d time.Duration) TokenOption {
 	return func(s *tokenSpec) { s.claims["exp"] = s.now.Add(d).Unix() }
 }
 
-// WithClaim sets any claim to value (a time.Time becomes NumericDate
+// TokenClaim sets any claim to value (a time.Time becomes NumericDate
 // seconds).
-func WithClaim(name string, value any) ClaimOption {
+func TokenClaim(name string, value any) TokenOption {
 	return func(s *tokenSpec) {
 		if t, ok := value.(time.Time); ok {
 			value = t.Unix()
@@ -340,13 +340,13 @@ func WithClaim(name string, value any) ClaimOption {
 	}
 }
 
-// WithoutClaim removes a claim.
-func WithoutClaim(name string) ClaimOption { return func(s *tokenSpec) { delete(s.claims, name) } }
+// TokenWithoutClaim removes a claim.
+func TokenWithoutClaim(name string) TokenOption { return func(s *tokenSpec) { delete(s.claims, name) } }
 
-// WithHeader sets a JOSE header member (e.g. "kid", "typ", or "alg" to
+// TokenHeader sets a JOSE header member (e.g. "kid", "typ", or "alg" to
 // forge an algorithm confusion; the token is still signed with the issuer's
 // key and algorithm). A nil value removes the member.
-func WithHeader(name string, value any) ClaimOption {
+func TokenHeader(name string, value any) TokenOption {
 	return func(s *tokenSpec) {
 		if value == nil {
 			delete(s.header, name)
@@ -360,14 +360,14 @@ func WithHeader(name string, value any) ClaimOption {
 // sub, role "user", is_active=true, is_superuser=false, email_verified=true,
 // email and full_name, a random jti, the issuer's iss and aud, iat now, exp
 // in [DefaultTokenLifetime], and the current key's kid in the header.
-func (is *Issuer) Token(opts ...ClaimOption) string {
+func (is *Issuer) Token(opts ...TokenOption) string {
 	is.t.Helper()
 	tok, _ := is.TokenWithClaims(opts...)
 	return tok
 }
 
 // TokenWithClaims is [Issuer.Token] also returning the claims it signed.
-func (is *Issuer) TokenWithClaims(opts ...ClaimOption) (string, map[string]any) {
+func (is *Issuer) TokenWithClaims(opts ...TokenOption) (string, map[string]any) {
 	is.t.Helper()
 	key := is.current()
 	now := time.Now()

@@ -59,7 +59,7 @@ func TestIssuerTokensValidate(t *testing.T) {
 		opts []IssuerOption
 	}{
 		{"HS256", nil}, {"RS256", nil}, {"ES256", nil},
-		{"RS256", []IssuerOption{WithPEMFile()}}, {"ES256", []IssuerOption{WithPEMFile()}},
+		{"RS256", []IssuerOption{IssuerPEMFile()}}, {"ES256", []IssuerOption{IssuerPEMFile()}},
 	} {
 		name := tc.alg
 		if len(tc.opts) > 0 {
@@ -105,15 +105,15 @@ func TestIssuerClaimOptions(t *testing.T) {
 	sub := uuid.NewString()
 	nbf := time.Now().Add(time.Hour).Truncate(time.Second)
 	header, c := unverified(t, is.Token(
-		WithRole(authmod.RoleWriter), WithInactive(), WithSubject(sub), WithExpiry(-time.Minute),
-		WithClaim("tenant_id", "t1"), WithClaim("nbf", nbf), WithoutClaim("email"),
-		WithHeader("typ", "at+jwt"), WithHeader("kid", nil),
+		TokenRole(authmod.RoleWriter), TokenInactive(), TokenSubject(sub), TokenExpiry(-time.Minute),
+		TokenClaim("tenant_id", "t1"), TokenClaim("nbf", nbf), TokenWithoutClaim("email"),
+		TokenHeader("typ", "at+jwt"), TokenHeader("kid", nil),
 	))
 	if c["role"] != "writer" || c["is_active"] != false || c["sub"] != sub || c["tenant_id"] != "t1" {
 		t.Errorf("claims = %v", c)
 	}
 	if _, ok := c["email"]; ok {
-		t.Error("WithoutClaim did not remove email")
+		t.Error("TokenWithoutClaim did not remove email")
 	}
 	if c["nbf"] != float64(nbf.Unix()) {
 		t.Errorf("nbf = %v, want %d", c["nbf"], nbf.Unix())
@@ -125,12 +125,12 @@ func TestIssuerClaimOptions(t *testing.T) {
 		t.Errorf("header = %v", header)
 	}
 	if _, ok := header["kid"]; ok {
-		t.Error("WithHeader(kid, nil) did not remove kid")
+		t.Error("TokenHeader(kid, nil) did not remove kid")
 	}
 
-	_, su := unverified(t, is.Token(WithSuperuser()))
+	_, su := unverified(t, is.Token(TokenSuperuser()))
 	if su["role"] != "superadmin" || su["is_superuser"] != true {
-		t.Errorf("WithSuperuser claims = %v", su)
+		t.Errorf("TokenSuperuser claims = %v", su)
 	}
 	h, _ := unverified(t, is.Token())
 	if h["kid"] != is.KeyID() {
@@ -145,14 +145,14 @@ func TestIssuerClaimOptions(t *testing.T) {
 }
 
 func TestIssuerOptions(t *testing.T) {
-	is := NewIssuer(t, "HS256", WithIssuerURL("https://iss.test"), WithAudience("svc"),
-		WithHMACSecret("a-fixed-secret-of-more-than-32-bytes!"))
+	is := NewIssuer(t, "HS256", IssuerURL("https://iss.test"), IssuerAudience("svc"),
+		IssuerHMACSecret("a-fixed-secret-of-more-than-32-bytes!"))
 	_, c := unverified(t, is.Token())
 	if c["iss"] != "https://iss.test" || c["aud"] != "svc" {
 		t.Errorf("claims = %v", c)
 	}
 	if string(is.Secret()) != "a-fixed-secret-of-more-than-32-bytes!" {
-		t.Error("WithHMACSecret ignored")
+		t.Error("IssuerHMACSecret ignored")
 	}
 	if _, err := validatorFor(t, is).Validate(context.Background(), is.Token()); err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestIssuerRotateJWKS(t *testing.T) {
 }
 
 func TestIssuerRotatePEMAndSecret(t *testing.T) {
-	pem := NewIssuer(t, "RS256", WithPEMFile())
+	pem := NewIssuer(t, "RS256", IssuerPEMFile())
 	before, _ := os.ReadFile(pem.PublicKeyFile())
 	pem.Rotate()
 	after, _ := os.ReadFile(pem.PublicKeyFile())
@@ -231,7 +231,7 @@ func TestIssuerRotatePEMAndSecret(t *testing.T) {
 
 func TestIssuerEnv(t *testing.T) {
 	jwks := NewIssuer(t, "RS256").Env()
-	pem := NewIssuer(t, "ES256", WithPEMFile()).Env()
+	pem := NewIssuer(t, "ES256", IssuerPEMFile()).Env()
 	hs := NewIssuer(t, "HS256").Env()
 	for name, tc := range map[string]struct {
 		env       map[string]string
@@ -258,7 +258,7 @@ func TestIssuerEnv(t *testing.T) {
 
 // TestIssuerEnvBootsAnApp points a whole m8fx app at each kind of issuer.
 func TestIssuerEnvBootsAnApp(t *testing.T) {
-	for _, is := range []*Issuer{NewIssuer(t, "RS256"), NewIssuer(t, "ES256", WithPEMFile()), NewIssuer(t, "HS256")} {
+	for _, is := range []*Issuer{NewIssuer(t, "RS256"), NewIssuer(t, "ES256", IssuerPEMFile()), NewIssuer(t, "HS256")} {
 		if err := BuildErr(t, WithEnv(is.Env())); err != nil {
 			t.Errorf("%s: %v", is.Alg(), err)
 		}
@@ -314,8 +314,8 @@ func (f *fatalRecorder) Fatalf(format string, args ...any) {
 func TestNewIssuerRejectsBadOptions(t *testing.T) {
 	for name, run := range map[string]func(tb testing.TB){
 		"unknown alg":       func(tb testing.TB) { NewIssuer(tb, "PS256") },
-		"PEM with HS256":    func(tb testing.TB) { NewIssuer(tb, "HS256", WithPEMFile()) },
-		"secret with RS256": func(tb testing.TB) { NewIssuer(tb, "RS256", WithHMACSecret("x")) },
+		"PEM with HS256":    func(tb testing.TB) { NewIssuer(tb, "HS256", IssuerPEMFile()) },
+		"secret with RS256": func(tb testing.TB) { NewIssuer(tb, "RS256", IssuerHMACSecret("x")) },
 	} {
 		rec := &fatalRecorder{TB: t}
 		done := make(chan struct{})

@@ -9,11 +9,11 @@
 // result), or implement the interface on a type that holds a client. Register
 // it with [AsCheck]:
 //
-//	fx.Provide(healthmod.AsCheck(func(c *redis.Client) healthmod.Check {
+//	healthmod.AsCheck(func(c *redis.Client) healthmod.Check {
 //		return healthmod.NewCheck("redis", func(ctx context.Context) error {
 //			return c.Ping(ctx).Err()
 //		})
-//	}))
+//	})
 //
 // Checks must honour ctx: each runs under its own deadline ([Config].Timeout,
 // 500ms by default); one that has not returned by then is reported as fail

@@ -17,8 +17,8 @@ var Module = fx.Module("health",
 		NewReadiness,
 		newGroupRunner,
 		NewHandler,
-		httpmod.AsRoutes(handlerRoutes),
 	),
+	httpmod.AsRoutes(handlerRoutes),
 )
 
 // runnerParams collects the config and the registered checks.

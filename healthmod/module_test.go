@@ -44,7 +44,7 @@ func TestModuleConfigDecorate(t *testing.T) {
 	app := fxtest.New(t,
 		Module,
 		fx.Supply(testSettings()),
-		fx.Provide(AsCheck(func() Check { return statusCheck("mystery", StatusUnknown) })),
+		AsCheck(func() Check { return statusCheck("mystery", StatusUnknown) }),
 		fx.Decorate(func(c Config) Config {
 			c.Policy = PolicyStrict
 			c.DetailPublic = true

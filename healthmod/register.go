@@ -6,14 +6,14 @@ import "go.uber.org/fx"
 const checksGroup = `group:"m8fx.healthmod.checks"`
 
 // AsCheck annotates a constructor whose result implements [Check] so that the
-// check joins the app's health checks. Use it inside fx.Provide:
+// check joins the app's health checks. Give the option to fx.New or to an fx.Module:
 //
-//	fx.Provide(healthmod.AsCheck(NewRedisCheck))
+//	healthmod.AsCheck(NewRedisCheck)
 //
 // The constructor may return a concrete type or [Check] itself, optionally
 // with an error.
-func AsCheck(ctor any) any {
-	return fx.Annotate(ctor, fx.As(new(Check)), fx.ResultTags(checksGroup))
+func AsCheck(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.As(new(Check)), fx.ResultTags(checksGroup)))
 }
 
 // checksGroupFlatten receives a constructor's []Check one by one.
@@ -24,7 +24,7 @@ const checksGroupFlatten = `group:"m8fx.healthmod.checks,flatten"`
 // checks that exist only in some configurations (the auth module's "jwks"
 // check exists only when JWKS_URI is set):
 //
-//	fx.Provide(healthmod.AsChecks(func(v *Validator) []healthmod.Check { ... }))
-func AsChecks(ctor any) any {
-	return fx.Annotate(ctor, fx.ResultTags(checksGroupFlatten))
+//	healthmod.AsChecks(func(v *Validator) []healthmod.Check { ... })
+func AsChecks(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.ResultTags(checksGroupFlatten)))
 }

@@ -30,17 +30,17 @@ func testSettings() *settingsmod.Settings {
 func TestAsCheckRegistersChecks(t *testing.T) {
 	tests := []struct {
 		name      string
-		provide   []any
+		provide   []fx.Option
 		wantNames []string
 		wantAgg   Status
 	}{
 		{"none", nil, []string{}, StatusOK},
-		{"concrete type", []any{AsCheck(newPingCheck)}, []string{"redis"}, StatusDegraded},
-		{"interface result", []any{AsCheck(newDBCheck)}, []string{"database"}, StatusOK},
-		{"two checks", []any{AsCheck(newPingCheck), AsCheck(newDBCheck)}, []string{"database", "redis"}, StatusDegraded},
-		{"constructor with error", []any{AsCheck(func() (Check, error) { return newDBCheck(), nil })}, []string{"database"}, StatusOK},
-		{"AsChecks slice", []any{AsChecks(func() []Check { return []Check{newDBCheck(), newPingCheck()} })}, []string{"database", "redis"}, StatusDegraded},
-		{"AsChecks empty", []any{AsChecks(func() []Check { return nil }), AsCheck(newDBCheck)}, []string{"database"}, StatusOK},
+		{"concrete type", []fx.Option{AsCheck(newPingCheck)}, []string{"redis"}, StatusDegraded},
+		{"interface result", []fx.Option{AsCheck(newDBCheck)}, []string{"database"}, StatusOK},
+		{"two checks", []fx.Option{AsCheck(newPingCheck), AsCheck(newDBCheck)}, []string{"database", "redis"}, StatusDegraded},
+		{"constructor with error", []fx.Option{AsCheck(func() (Check, error) { return newDBCheck(), nil })}, []string{"database"}, StatusOK},
+		{"AsChecks slice", []fx.Option{AsChecks(func() []Check { return []Check{newDBCheck(), newPingCheck()} })}, []string{"database", "redis"}, StatusDegraded},
+		{"AsChecks empty", []fx.Option{AsChecks(func() []Check { return nil }), AsCheck(newDBCheck)}, []string{"database"}, StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,7 +48,7 @@ func TestAsCheckRegistersChecks(t *testing.T) {
 			app := fxtest.New(t,
 				Module,
 				fx.Supply(testSettings()),
-				fx.Provide(tt.provide...),
+				fx.Options(tt.provide...),
 				fx.Populate(&r),
 			)
 			app.RequireStart()
@@ -78,7 +78,7 @@ func TestAsCheckConstructorErrorFailsTheApp(t *testing.T) {
 		fx.NopLogger,
 		Module,
 		fx.Supply(testSettings()),
-		fx.Provide(AsCheck(func() (Check, error) { return nil, errors.New("no redis") })),
+		AsCheck(func() (Check, error) { return nil, errors.New("no redis") }),
 		fx.Invoke(func(*Runner) {}),
 	)
 	if err := app.Err(); err == nil {

@@ -21,7 +21,7 @@
 //				httpmod.Doc{Summary: "Read an item"})
 //		})
 //	}
-//	fx.Provide(httpmod.AsRoutes(NewItemRoutes))
+//	httpmod.AsRoutes(NewItemRoutes)
 //
 //	// h.get: func(ctx context.Context, in *ItemRef) (*Item, error)
 //	// type ItemRef struct{ ID int64 `path:"id" validate:"min=1"` }

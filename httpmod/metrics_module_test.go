@@ -13,7 +13,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
@@ -32,7 +31,7 @@ func metricsApp(t *testing.T, env map[string]string, opts ...fxtest_helpers.Opti
 	}
 	opts = append([]fxtest_helpers.Option{
 		fxtest_helpers.WithEnv(all),
-		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(items))),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(items)),
 	}, opts...)
 	return fxtest_helpers.New(t, opts...)
 }
@@ -219,7 +218,7 @@ func queueDepth() prometheus.Gauge {
 func TestAsCollector(t *testing.T) {
 	var m *httpmod.Metrics
 	app := metricsApp(t, nil,
-		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsCollector(queueDepth))),
+		fxtest_helpers.WithOptions(httpmod.AsCollector(queueDepth)),
 		fxtest_helpers.Populate(&m),
 	)
 	// A module registering on the app's registry from the graph.
@@ -244,8 +243,8 @@ func TestAsCollectorDuplicateFailsTheBuild(t *testing.T) {
 	err := fxtest_helpers.BuildErr(t,
 		fxtest_helpers.WithSetting("METRICS_ENABLED", "true"),
 		fxtest_helpers.WithOptions(
-			fx.Provide(httpmod.AsCollector(queueDepth)),
-			fx.Provide(httpmod.AsCollector(queueDepth)),
+			httpmod.AsCollector(queueDepth),
+			httpmod.AsCollector(queueDepth),
 		),
 	)
 	if err == nil || !strings.Contains(err.Error(), "itemsvc_queue_depth") {

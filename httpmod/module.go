@@ -8,13 +8,18 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
+	"github.com/m8fx/kit/phase"
 	"github.com/m8fx/kit/settingsmod"
 )
 
 // Module provides the gin engine and the HTTP server, and ties the server to
 // the app lifecycle: listen in OnStart (a listen error fails start), graceful
 // shutdown in OnStop, and a serve error shuts the app down with exit code 1.
+// Its hook is in the phase.Serve phase (after the databases and the auth
+// clients, before the startup validators; it needs the app's *phase.Hooks,
+// which m8fx.Module provides).
 var Module = fx.Module("http",
+	phase.In(phase.Serve),
 	fx.Provide(NewEngine, newModuleServer, newModuleRouteTable),
 	fx.Invoke(registerServer),
 )

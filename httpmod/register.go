@@ -12,25 +12,25 @@ const (
 )
 
 // AsRoutes annotates a constructor whose result implements [Routes] so that
-// its routes are mounted under API_PREFIX. Use it inside fx.Provide:
+// its routes are mounted under API_PREFIX. Give the option to fx.New or to an fx.Module:
 //
-//	fx.Provide(httpmod.AsRoutes(items.NewRoutes))
-func AsRoutes(ctor any) any {
-	return fx.Annotate(ctor, fx.As(new(Routes)), fx.ResultTags(routesGroup))
+//	httpmod.AsRoutes(items.NewRoutes)
+func AsRoutes(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.As(new(Routes)), fx.ResultTags(routesGroup)))
 }
 
 // AsRootRoutes is [AsRoutes] for routes mounted at the engine root, outside
 // API_PREFIX (the kit uses it for /metrics).
-func AsRootRoutes(ctor any) any {
-	return fx.Annotate(ctor, fx.As(new(Routes)), fx.ResultTags(rootRoutesGroup))
+func AsRootRoutes(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.As(new(Routes)), fx.ResultTags(rootRoutesGroup)))
 }
 
 // AsMiddleware annotates a constructor returning a [Middleware] so that it is
 // installed in the engine at its declared [Middleware.Priority].
 //
-//	fx.Provide(httpmod.AsMiddleware(NewTenantMiddleware))
-func AsMiddleware(ctor any) any {
-	return fx.Annotate(ctor, fx.ResultTags(middlewareGroup))
+//	httpmod.AsMiddleware(NewTenantMiddleware)
+func AsMiddleware(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.ResultTags(middlewareGroup)))
 }
 
 // Limit is a runtime limit that input rules refer to by name
@@ -44,11 +44,11 @@ type Limit struct {
 // AsLimit annotates a constructor returning a [Limit] so that typed routes'
 // max_of/min_of rules can use it:
 //
-//	fx.Provide(httpmod.AsLimit(func(s *NotesSettings) httpmod.Limit {
+//	httpmod.AsLimit(func(s *NotesSettings) httpmod.Limit {
 //		return httpmod.Limit{Name: "notes_max_len", Value: s.NotesMaxLen}
-//	}))
-func AsLimit(ctor any) any {
-	return fx.Annotate(ctor, fx.ResultTags(`group:"m8fx.httpmod.limits"`))
+//	})
+func AsLimit(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.ResultTags(`group:"m8fx.httpmod.limits"`)))
 }
 
 // collectorsGroup collects Prometheus collectors for the app's registry.
@@ -58,7 +58,7 @@ const collectorsGroup = `group:"m8fx.httpmod.collectors"`
 // that it is registered on the app's own registry (served at /metrics when
 // METRICS_ENABLED=true; ignored otherwise):
 //
-//	fx.Provide(httpmod.AsCollector(NewQueueDepthGauge))
-func AsCollector(ctor any) any {
-	return fx.Annotate(ctor, fx.As(new(prometheus.Collector)), fx.ResultTags(collectorsGroup))
+//	httpmod.AsCollector(NewQueueDepthGauge)
+func AsCollector(ctor any) fx.Option {
+	return fx.Provide(fx.Annotate(ctor, fx.As(new(prometheus.Collector)), fx.ResultTags(collectorsGroup)))
 }

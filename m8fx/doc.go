@@ -4,8 +4,8 @@
 //	func main() {
 //		m8fx.Main(
 //			m8fx.Module,
-//			fx.Provide(httpmod.AsRoutes(NewRoutes)),
-//			fx.Provide(healthmod.AsCheck(NewRedisCheck)),
+//			httpmod.AsRoutes(NewRoutes),
+//			healthmod.AsCheck(NewRedisCheck),
 //			m8fx.AsStartupValidator(CheckSchema),
 //		)
 //	}

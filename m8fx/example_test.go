@@ -34,7 +34,7 @@ func Example() {
 	app := fx.New(
 		m8fx.Module,
 		fx.Replace(settingsmod.MapSource(env)),
-		fx.Provide(httpmod.AsRoutes(hello)),
+		httpmod.AsRoutes(hello),
 		m8fx.AsStartupValidator(func(context.Context) error {
 			fmt.Println("validator ran")
 			return nil

@@ -8,6 +8,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/healthmod"
+	"github.com/m8fx/kit/httpmod"
+	"github.com/m8fx/kit/phase"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -17,21 +19,45 @@ type Readiness = healthmod.Readiness
 type lifecycleParams struct {
 	fx.In
 
-	Lifecycle  fx.Lifecycle
-	Settings   *settingsmod.Settings
-	Logger     *zap.Logger
-	Readiness  *healthmod.Readiness
+	Lifecycle fx.Lifecycle
+	Hooks     *phase.Hooks
+	Settings  *settingsmod.Settings
+	Logger    *zap.Logger
+	Readiness *healthmod.Readiness
+	// Server and Validators are here for the graph: once they are built,
+	// so is every component that a route or a startup validator depends on,
+	// and the hooks those components append to fx.Lifecycle outside any
+	// phase come before the Serve and Ready phases installed below.
+	Server     *httpmod.Server
 	Validators *validatorRegistry
-	// BeforeReady forces the construction of every kit component that
-	// appends OnStart hooks (see BeforeReady), so that this hook is appended
-	// after theirs: fx runs OnStart hooks in append order and OnStop hooks in
-	// reverse.
-	BeforeReady []beforeReady `group:"m8fx.before_ready"`
+	Registered []validatorRegistration `group:"m8fx.startup_validators"`
 }
 
-// beforeReady marks a component whose OnStart hook must run before the
-// startup validators (the database pool, for instance).
-type beforeReady struct{}
+// newAppHooks returns the app's phased hooks and installs the Resources and
+// Auth phases as an fx hook; the logger module builds it first, so that hook
+// is the app's first.
+func newAppHooks(lc fx.Lifecycle) *phase.Hooks {
+	h := phase.New()
+	h.Install(lc, phase.Resources, phase.Auth)
+	return h
+}
+
+// attachLogger sends fx's events, and a debug line per phased hook run, to
+// the app's logger.
+func attachLogger(l *eventLogger, log *zap.Logger, h *phase.Hooks) {
+	l.attach(log)
+	hooks := log.Named("lifecycle")
+	h.Observe(func(e phase.Event) {
+		if !hooks.Core().Enabled(zap.DebugLevel) {
+			return
+		}
+		fields := []zap.Field{zap.Stringer("phase", e.Phase), zap.String("caller", e.Caller), zap.Duration("duration", e.Duration)}
+		if e.Err != nil {
+			fields = append(fields, zap.Error(e.Err))
+		}
+		hooks.Debug("hook "+e.Stage.String(), fields...)
+	})
+}
 
 // drainDelay is the drain to wait at stop: the configured one, but never
 // more than half of the time left before ctx's deadline, so that the HTTP
@@ -46,20 +72,14 @@ func drainDelay(ctx context.Context, drain time.Duration) time.Duration {
 	return drain
 }
 
-// forceBeforeReady constructs the components marked with BeforeReady.
-func forceBeforeReady(struct {
-	fx.In
-	Components []beforeReady `group:"m8fx.before_ready"`
-}) {
-}
-
-// registerLifecycle appends the hook that, on start, runs the startup
-// validators and then flips the ready flag, and on stop clears the flag and
-// waits the drain delay before the HTTP server (whose hook was appended
-// earlier, so it stops later) shuts down.
+// registerLifecycle appends to the Ready phase the hook that, on start, runs
+// the startup validators and then flips the ready flag, and on stop clears
+// the flag and waits the drain delay before the HTTP server (Serve phase,
+// stopped after Ready) shuts down; then it installs the Serve and Ready
+// phases as an fx hook.
 func registerLifecycle(p lifecycleParams) {
 	drain := p.Settings.ShutdownDrain()
-	p.Lifecycle.Append(fx.Hook{
+	p.Hooks.Append(phase.Ready, fx.Hook{
 		OnStart: func(ctx context.Context) error {
 			if err := p.Validators.run(ctx); err != nil {
 				return err
@@ -88,4 +108,5 @@ func registerLifecycle(p lifecycleParams) {
 			return nil
 		},
 	})
+	p.Hooks.Install(p.Lifecycle, phase.Serve, phase.Ready)
 }

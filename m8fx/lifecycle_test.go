@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ import (
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
-	"github.com/m8fx/kit/m8fx"
+	"github.com/m8fx/kit/phase"
 )
 
 func decodeBody(t *testing.T, b []byte) map[string]any {
@@ -100,7 +99,7 @@ func TestGracefulDrain(t *testing.T) {
 	}
 	app := fxtest_helpers.New(t,
 		fxtest_helpers.WithSetting("SHUTDOWN_DRAIN_SECONDS", "1"),
-		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(slow))),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(slow)),
 	)
 
 	type result struct {
@@ -155,34 +154,30 @@ func TestGracefulDrain(t *testing.T) {
 	<-stopped
 }
 
-// TestHookOrder checks the lifecycle order through fx's own hook events: the auth
-// module starts (JWKS first fetch) before the HTTP server listens, the ready
-// hook runs last; on stop the ready flag clears first, the HTTP server shuts
-// down next, and the auth clients close after it.
-func TestHookOrder(t *testing.T) {
+// TestHookOrderStateful checks the kit's own hooks through the phase
+// recorder: the auth module starts (JWKS first fetch) before the HTTP server
+// listens, the ready hook runs last; on stop the ready flag clears first, the
+// HTTP server shuts down next, and the auth clients close after it.
+func TestHookOrderStateful(t *testing.T) {
 	rev := fxtest_helpers.NewRevocationServer(t)
-	app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(rev.Env()), fxtest_helpers.WithSetting("TOKEN_MODE", "stateful"))
+	rec, recOpt := fxtest_helpers.RecordHooks()
+	app := fxtest_helpers.New(t, fxtest_helpers.WithEnv(rev.Env()), fxtest_helpers.WithSetting("TOKEN_MODE", "stateful"),
+		fxtest_helpers.WithOptions(recOpt))
 	app.Stop(t)
-	labels := map[string]string{
-		"authmod.provideValidator":         "validator",
-		"authmod.provideRevocationChecker": "revocation",
-		"httpmod":                          "http",
-		"m8fx.registerLifecycle":           "ready",
+	start := strings.Join(rec.Order(phase.Starting), ",")
+	if want := "auth:authmod.provideValidator,serve:httpmod.registerServer,ready:m8fx.registerLifecycle"; start != want {
+		t.Errorf("start order %q, want %q", start, want)
 	}
-	order := func(msg string) []string { return hookCallers(app, labels, msg) }
-	start, stop := strings.Join(order("OnStart hook executed"), ","), strings.Join(order("OnStop hook executed"), ",")
-	if start != "validator,http,ready" {
-		t.Errorf("start order %q, want validator,http,ready", start)
-	}
-	if stop != "ready,http,revocation,validator" {
-		t.Errorf("stop order %q, want ready,http,revocation,validator", stop)
+	stop := strings.Join(rec.Order(phase.Stopping), ",")
+	if want := "ready:m8fx.registerLifecycle,serve:httpmod.registerServer,auth:authmod.provideRevocationChecker,auth:authmod.provideValidator"; stop != want {
+		t.Errorf("stop order %q, want %q", stop, want)
 	}
 }
 
-// TestBeforeReadyComponentListedAfterTheBundle: a BeforeReady component (a
-// DB pool) starts before the auth module and the HTTP server and stops after
-// them, even when its options come after m8fx.Module.
-func TestBeforeReadyComponentListedAfterTheBundle(t *testing.T) {
+// TestResourcesComponentListedAfterTheBundle: a component in the Resources
+// phase (a DB pool) starts before the auth module and the HTTP server and
+// stops after them, even when its options come after m8fx.Module.
+func TestResourcesComponentListedAfterTheBundle(t *testing.T) {
 	var events []string
 	type pool struct{}
 	newPool := func(lc fx.Lifecycle) *pool {
@@ -193,18 +188,19 @@ func TestBeforeReadyComponentListedAfterTheBundle(t *testing.T) {
 		return &pool{}
 	}
 	rev := fxtest_helpers.NewRevocationServer(t)
+	rec, recOpt := fxtest_helpers.RecordHooks()
 	app := fxtest_helpers.New(t,
 		fxtest_helpers.WithEnv(rev.Env()),
-		fxtest_helpers.WithOptions(fx.Provide(newPool), m8fx.BeforeReady[*pool]()),
+		fxtest_helpers.WithOptions(recOpt, fx.Module("pool", phase.In(phase.Resources), fx.Provide(newPool), fx.Invoke(func(*pool) {}))),
 	)
 	app.Stop(t)
-	callers := hookCallers(app, map[string]string{
-		"TestBeforeReadyComponentListedAfterTheBundle": "pool",
-		"authmod.provideRevocationChecker":             "revocation",
-		"httpmod":                                      "http",
-	}, "OnStart hook executed", "OnStop hook executed")
-	if got := strings.Join(callers, ","); got != "pool,http,http,revocation,pool" {
-		t.Fatalf("hook order %s, want pool,http,http,revocation,pool", got)
+	var got []string
+	for _, e := range rec.Events() {
+		got = append(got, e.Phase.String()+" "+e.Stage.String())
+	}
+	want := "resources start,auth start,serve start,ready start,ready stop,serve stop,auth stop,auth stop,resources stop"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("hook order %s, want %s", strings.Join(got, ","), want)
 	}
 	if strings.Join(events, ",") != "pool start,pool stop" {
 		t.Fatalf("pool hooks: %v", events)
@@ -225,24 +221,4 @@ func TestDrainLongerThanStopTimeout(t *testing.T) {
 	if app.Logs.FilterMessage("SHUTDOWN_DRAIN_SECONDS shortened to leave the graceful shutdown half of the stop timeout").Len() != 1 {
 		t.Fatal("no warning about the shortened drain")
 	}
-}
-
-// hookCallers lists, in log order, the fx hook events with one of messages
-// whose caller contains a key of labels, as that key's label. Callers that
-// match no key are skipped.
-func hookCallers(app *fxtest_helpers.App, labels map[string]string, messages ...string) []string {
-	var out []string
-	for _, e := range app.Logs.All() {
-		if !slices.Contains(messages, e.Message) {
-			continue
-		}
-		caller, _ := e.ContextMap()["caller"].(string)
-		for part, label := range labels {
-			if strings.Contains(caller, part) {
-				out = append(out, label)
-				break
-			}
-		}
-	}
-	return out
 }

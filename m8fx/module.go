@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"go.uber.org/fx"
-	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/docsmod"
@@ -24,12 +23,14 @@ const defaultStopTimeout = 90 * time.Second
 // the start/stop lifecycle (startup validators, ready flag, drain). Databases
 // stay opt-in (dbmod.Module), in any position among the options.
 //
-// Hook order, whatever order the options are listed in: start
-// runs the components marked BeforeReady (the database), then the auth
-// module (JWKS first fetch), then the HTTP listen, then the startup
-// validators and the ready flag; stop runs in reverse.
+// Hook order comes from the phases of package phase, whatever order the
+// options are listed in: start runs the Resources phase (dbmod's pool), then
+// Auth (JWKS first fetch), then Serve (the HTTP listen), then Ready (the
+// startup validators in registration order, then the ready flag); stop runs
+// in reverse. The app's *phase.Hooks is in the graph for services' own
+// modules (phase.In).
 //
-//	fx.New(m8fx.Module, fx.Provide(httpmod.AsRoutes(NewRoutes))).Run()
+//	fx.New(m8fx.Module, httpmod.AsRoutes(NewRoutes)).Run()
 var Module = fx.Options(
 	// Room for the longest drain (SHUTDOWN_DRAIN_SECONDS <= 60) plus the
 	// graceful shutdown; a later fx.StopTimeout overrides it, and the drain
@@ -42,17 +43,11 @@ var Module = fx.Options(
 		// so fx events reach zap as soon as the settings allow it.
 		fx.Module("logger",
 			fx.Provide(NewLogger),
-			fx.Invoke(func(l *eventLogger, log *zap.Logger) { l.attach(log) }),
+			fx.Invoke(attachLogger),
 		),
 		settingsmod.Module,
-		fx.Provide(newValidatorRegistry),
+		fx.Provide(newAppHooks, newValidatorRegistry),
 		healthmod.Module,
-		// Build the BeforeReady components (dbmod's pool) first, so that
-		// their hooks are appended before every other kit hook: they start
-		// first and stop last.
-		fx.Module("before_ready", fx.Invoke(forceBeforeReady)),
-		// Before httpmod: the auth hooks (JWKS first fetch) run before the
-		// HTTP listen, and stop after the HTTP shutdown.
 		authmod.Module,
 		httpmod.Module,
 		docsmod.Module,

@@ -18,11 +18,12 @@ import (
 //		}),
 //	)
 //
-// Validators run in registration order; the validators registered inside an
-// fx.Module run after the ones of its parent, since fx provides a module's
-// values after its parent's. Unlike the AsXxx helpers that go
-// inside fx.Provide, this returns a complete fx.Option, because keeping the
-// registration order needs more than one annotated constructor.
+// Validators run in the phase.Ready phase, after the databases, the auth
+// clients and the HTTP listen, in registration order; the validators
+// registered inside an fx.Module run after the ones of its parent, since fx
+// provides a module's values after its parent's. A validator's dependencies
+// are built before the Serve and Ready phases are installed, so their own
+// fx.Lifecycle hooks have run when it is called.
 func AsStartupValidator(ctor any) fx.Option {
 	switch fn := ctor.(type) {
 	case StartupValidator:
@@ -36,34 +37,21 @@ func AsStartupValidator(ctor any) fx.Option {
 	name := fmt.Sprintf(`name:"m8fx.startup_validator.%p"`, token)
 	return fx.Options(
 		fx.Provide(fx.Private, fx.Annotate(ctor, fx.ResultTags(name))),
-		// Registered as a BeforeReady component: the kit builds it (and so
-		// the validator's dependencies, whose OnStart hooks then come first)
-		// before its own hooks, and the validator joins this app's registry.
 		fx.Provide(fx.Annotate(
 			// dig calls a group's providers in the order they were given
 			// (only the slice it hands over is shuffled), so the registry
 			// numbers validators in registration order.
-			func(r *validatorRegistry, v StartupValidator) beforeReady {
+			func(r *validatorRegistry, v StartupValidator) validatorRegistration {
 				_ = token
 				r.add(v)
-				return beforeReady{}
+				return validatorRegistration{}
 			},
 			fx.ParamTags(``, name),
-			fx.ResultTags(`group:"m8fx.before_ready"`),
+			fx.ResultTags(`group:"m8fx.startup_validators"`),
 		)),
 	)
 }
 
-// BeforeReady makes the start hook of a component of type T run before the
-// startup validators and the ready flag, by constructing T before the kit
-// appends its ready hook. Kit modules outside the bundle (dbmod) use it for
-// the value whose constructor appends their OnStart hook; services can use it
-// the same way:
-//
-//	m8fx.BeforeReady[*kafka.Consumer]()
-func BeforeReady[T any]() fx.Option {
-	return fx.Provide(fx.Annotate(
-		func(T) beforeReady { return beforeReady{} },
-		fx.ResultTags(`group:"m8fx.before_ready"`),
-	))
-}
+// validatorRegistration is what the registration of a validator provides:
+// the lifecycle hook asks for the group, which builds every validator.
+type validatorRegistration struct{}

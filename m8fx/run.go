@@ -15,7 +15,7 @@ import (
 
 // Main runs the app built from opts and exits the process with [Run]'s code.
 //
-//	func main() { m8fx.Main(m8fx.Module, fx.Provide(httpmod.AsRoutes(NewRoutes))) }
+//	func main() { m8fx.Main(m8fx.Module, httpmod.AsRoutes(NewRoutes)) }
 func Main(opts ...fx.Option) {
 	os.Exit(Run(opts...))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/m8fx"
+	"github.com/m8fx/kit/phase"
 )
 
 // TestValidatorsRunInRegistrationOrder: fx value groups are shuffled, yet
@@ -61,7 +62,7 @@ func newBeforeReadyComponent(lc fx.Lifecycle) *beforeReadyComponent {
 }
 
 // TestValidatorsRunAfterStartHooksBeforeReady: when validators run, the HTTP
-// server already listens and components marked BeforeReady have started, and
+// server already listens and components of the Resources phase have started, and
 // the ready flag has not flipped yet. Validators can take dependencies.
 func TestValidatorsRunAfterStartHooksBeforeReady(t *testing.T) {
 	var checked atomic.Bool
@@ -72,7 +73,7 @@ func TestValidatorsRunAfterStartHooksBeforeReady(t *testing.T) {
 				return errors.New("ready flag set before validators ran")
 			}
 			if !comp.started.Load() {
-				return errors.New("BeforeReady component not started before validators")
+				return errors.New("Resources component not started before validators")
 			}
 			conn, err := net.Dial("tcp", srv.Addr().String())
 			if err != nil {
@@ -84,8 +85,7 @@ func TestValidatorsRunAfterStartHooksBeforeReady(t *testing.T) {
 	var ready *healthmod.Readiness
 	fxtest_helpers.New(t,
 		fxtest_helpers.WithOptions(
-			fx.Provide(newBeforeReadyComponent),
-			m8fx.BeforeReady[*beforeReadyComponent](),
+			fx.Module("component", phase.In(phase.Resources), fx.Provide(newBeforeReadyComponent)),
 			m8fx.AsStartupValidator(validator),
 		),
 		fxtest_helpers.Populate(&ready),
@@ -151,11 +151,11 @@ func TestAsStartupValidatorForms(t *testing.T) {
 	}
 }
 
-// startedComponent has an OnStart hook and is not marked BeforeReady.
+// startedComponent has an OnStart hook on fx.Lifecycle, in no phase.
 type startedComponent struct{ started atomic.Bool }
 
 // TestValidatorDependenciesStartFirst: the OnStart hook of a validator's
-// dependency runs before the validator, even without BeforeReady.
+// dependency runs before the validator, even outside any phase.
 func TestValidatorDependenciesStartFirst(t *testing.T) {
 	newComponent := func(lc fx.Lifecycle) *startedComponent {
 		c := &startedComponent{}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
@@ -59,7 +58,7 @@ func newApp(t *testing.T, env map[string]string) *fxtest_helpers.App {
 	maps.Copy(all, env)
 	return fxtest_helpers.New(t,
 		fxtest_helpers.WithEnv(all),
-		fxtest_helpers.WithOptions(fx.Provide(httpmod.AsRoutes(testRoutes))),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(testRoutes)),
 	)
 }
 

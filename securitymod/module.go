@@ -14,9 +14,7 @@ import (
 // control characters) fails the app build. m8fx.Module includes it; it needs
 // *settingsmod.Settings in the graph.
 var Module = fx.Module("security",
-	fx.Provide(
-		httpmod.AsMiddleware(NewSecurityHeaders),
-		httpmod.AsMiddleware(NewTrustedHosts),
-		httpmod.AsMiddleware(NewCORS),
-	),
+	httpmod.AsMiddleware(NewSecurityHeaders),
+	httpmod.AsMiddleware(NewTrustedHosts),
+	httpmod.AsMiddleware(NewCORS),
 )

@@ -16,7 +16,7 @@ import (
 func TestDocumentedIsEnforced(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db fxtest_helpers.Option) {
 		app := newItemsApp(t, db)
-		super := app.issuer.Token(fxtest_helpers.WithSuperuser())
+		super := app.issuer.Token(fxtest_helpers.TokenSuperuser())
 		existing := app.mustCreate(t, super, "Lamp")
 		doomed := app.mustCreate(t, super, "Deleted by the DELETE variants")
 		openapitest.Conformance(t, app.Handler, app.doc, openapitest.ConformanceOptions{

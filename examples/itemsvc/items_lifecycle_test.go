@@ -71,7 +71,7 @@ func serviceApp(t *testing.T, is *fxtest_helpers.Issuer, db fxtest_helpers.Optio
 func TestRestartKeepsItems(t *testing.T) {
 	persistentBackends(t, func(t *testing.T, db func() fxtest_helpers.Option) {
 		is := fxtest_helpers.NewIssuer(t, "HS256")
-		writer := is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+		writer := is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
 
 		first := serviceApp(t, is, db())
 		first.Start(t)
@@ -127,7 +127,7 @@ func TestReplicasStartTogether(t *testing.T) {
 		if history != 1 {
 			t.Fatalf("%d rows in the migrations history, want 1", history)
 		}
-		writer := is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+		writer := is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
 		for _, r := range replicas {
 			r.mustCreate(t, writer, "from a replica")
 		}

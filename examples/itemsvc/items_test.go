@@ -27,14 +27,14 @@ func TestItemsAuthorization(t *testing.T) {
 		callers := []struct{ name, token string }{
 			{"anonymous", ""},
 			{"invalid token", "not.a.token"},
-			{"expired", is.Token(fxtest_helpers.WithRole(authmod.RoleAdmin), fxtest_helpers.WithExpiry(-time.Minute))},
-			{"user", is.Token(fxtest_helpers.WithRole(authmod.RoleUser))},
-			{"reader", is.Token(fxtest_helpers.WithRole(authmod.RoleReader))},
-			{"writer", is.Token(fxtest_helpers.WithRole(authmod.RoleWriter))},
-			{"admin", is.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))},
-			{"superadmin", is.Token(fxtest_helpers.WithRole(authmod.RoleSuperadmin))},
-			{"superuser", is.Token(fxtest_helpers.WithSuperuser())},
-			{"inactive admin", is.Token(fxtest_helpers.WithRole(authmod.RoleAdmin), fxtest_helpers.WithInactive())},
+			{"expired", is.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin), fxtest_helpers.TokenExpiry(-time.Minute))},
+			{"user", is.Token(fxtest_helpers.TokenRole(authmod.RoleUser))},
+			{"reader", is.Token(fxtest_helpers.TokenRole(authmod.RoleReader))},
+			{"writer", is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))},
+			{"admin", is.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin))},
+			{"superadmin", is.Token(fxtest_helpers.TokenRole(authmod.RoleSuperadmin))},
+			{"superuser", is.Token(fxtest_helpers.TokenSuperuser())},
+			{"inactive admin", is.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin), fxtest_helpers.TokenInactive())},
 		}
 		writer := callers[5].token
 		// want[route] lists the status per caller, in the order above.
@@ -80,9 +80,9 @@ func TestItemsCRUD(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db fxtest_helpers.Option) {
 		app := newItemsApp(t, db)
 		owner := uuid.New()
-		writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter), fxtest_helpers.WithSubject(owner.String()))
-		admin := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))
-		superuser := app.issuer.Token(fxtest_helpers.WithSuperuser())
+		writer := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter), fxtest_helpers.TokenSubject(owner.String()))
+		admin := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin))
+		superuser := app.issuer.Token(fxtest_helpers.TokenSuperuser())
 
 		before := time.Now().UTC().Add(-time.Second)
 		rec := app.call("POST", "/api/items/", writer, map[string]string{"name": "  Lamp  ", "description": "A desk lamp, 40 W ☀"})
@@ -134,7 +134,7 @@ func TestItemsCRUD(t *testing.T) {
 func TestItemsPaging(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db fxtest_helpers.Option) {
 		app := newItemsApp(t, db)
-		writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+		writer := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
 		var ids []int64
 		for i := range 5 {
 			ids = append(ids, app.mustCreate(t, writer, fmt.Sprint("item ", i)).ID)
@@ -169,7 +169,7 @@ func TestItemsPaging(t *testing.T) {
 // the database); other refusals of a body are 413 and 415.
 func TestItemsValidation(t *testing.T) {
 	app := newItemsApp(t, fxtest_helpers.WithSQLite())
-	writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	writer := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
 	tests := []struct {
 		name, method, path string
 		body               any
@@ -202,7 +202,7 @@ func TestItemsValidation(t *testing.T) {
 		{"id text", "GET", "/api/items/abc", nil, "int_parsing@path.id"},
 		{"id zero", "DELETE", "/api/items/0", nil, "greater_than_equal@path.id"},
 	}
-	admin := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))
+	admin := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			token := writer
@@ -255,9 +255,9 @@ func TestItemsValidation(t *testing.T) {
 // and PATCH admits the owner or an admin.
 func TestItemsSearchAndPatch(t *testing.T) {
 	app := newItemsApp(t, fxtest_helpers.WithSQLite())
-	owner := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
-	other := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
-	admin := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleAdmin))
+	owner := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
+	other := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
+	admin := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleAdmin))
 	lamp := app.mustCreate(t, owner, "Desk lamp")
 	app.mustCreate(t, owner, "100% wool")
 	app.mustCreate(t, owner, "Chair")
@@ -290,7 +290,7 @@ func TestItemsSearchAndPatch(t *testing.T) {
 // the server accepts and what the document says.
 func TestItemsDescriptionLimitIsASetting(t *testing.T) {
 	app := newItemsApp(t, fxtest_helpers.WithSQLite(), fxtest_helpers.WithSetting("ITEMS_DESCRIPTION_MAX_LEN", "10"))
-	writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	writer := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
 	if rec := app.call("POST", "/api/items/", writer, map[string]string{"name": "n", "description": strings.Repeat("é", 10)}); rec.Code != 201 {
 		t.Fatalf("10 characters: %d %s", rec.Code, rec.Body)
 	}
@@ -311,7 +311,7 @@ func TestItemsDescriptionLimitIsASetting(t *testing.T) {
 // characters, in a description.
 func TestItemsMultilineDescription(t *testing.T) {
 	app := newItemsApp(t, fxtest_helpers.WithSQLite())
-	writer := app.issuer.Token(fxtest_helpers.WithRole(authmod.RoleWriter))
+	writer := app.issuer.Token(fxtest_helpers.TokenRole(authmod.RoleWriter))
 	rec := app.call("POST", "/api/items/", writer, map[string]string{"name": "Lamp", "description": "line 1\nline 2\twith a tab"})
 	if rec.Code != 201 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)

@@ -34,12 +34,12 @@ func options() []fx.Option {
 func serviceOptions() []fx.Option {
 	return []fx.Option{
 		settingsmod.Provide[ItemSettings](),            // settings.go: ITEMS_DESCRIPTION_MAX_LEN
-		fx.Provide(httpmod.AsLimit(descriptionLimit)),  // its runtime limit, shown in the document
-		fx.Provide(httpmod.AsRoutes(NewRoutes)),        // routes.go
-		fx.Provide(httpmod.AsRoutes(NewUserRoutes)),    // users.go
-		fx.Provide(httpmod.AsRoutes(NewItemRoutes)),    // items_routes.go
-		fx.Provide(dbmod.AsMigrations(NewMigrations)),  // items_migrations.go
-		fx.Provide(healthmod.AsCheck(NewRuntimeCheck)), // checks.go
+		httpmod.AsLimit(descriptionLimit),  // its runtime limit, shown in the document
+		httpmod.AsRoutes(NewRoutes),        // routes.go
+		httpmod.AsRoutes(NewUserRoutes),    // users.go
+		httpmod.AsRoutes(NewItemRoutes),    // items_routes.go
+		dbmod.AsMigrations(NewMigrations),  // items_migrations.go
+		healthmod.AsCheck(NewRuntimeCheck), // checks.go
 		openAPIConfig(), // openapi.go
 	}
 }

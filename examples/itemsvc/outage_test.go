@@ -65,7 +65,7 @@ func TestOutageNeverHangsNorWritesPhantoms(t *testing.T) {
 			}), fxtest_helpers.WithOptions(dbmod.Module), fxtest_helpers.WithOptions(serviceOptions()...))
 			transport := &http.Transport{}
 			defer transport.CloseIdleConnections()
-			c := &outageClient{url: app.URL, token: is.Token(fxtest_helpers.WithRole(authmod.RoleWriter)),
+			c := &outageClient{url: app.URL, token: is.Token(fxtest_helpers.TokenRole(authmod.RoleWriter)),
 				http: &http.Client{Transport: transport, Timeout: 30 * time.Second}} // a hang fails instead of blocking the suite
 
 			phases := []struct {

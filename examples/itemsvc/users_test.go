@@ -22,11 +22,11 @@ func TestUsersMe(t *testing.T) {
 		header string
 		status int
 	}{
-		{"valid token", "Bearer " + is.Token(fxtest_helpers.WithSubject(sub), fxtest_helpers.WithRole(authmod.RoleWriter)), http.StatusOK},
+		{"valid token", "Bearer " + is.Token(fxtest_helpers.TokenSubject(sub), fxtest_helpers.TokenRole(authmod.RoleWriter)), http.StatusOK},
 		{"no token", "", http.StatusUnauthorized},
 		{"garbage", "Bearer not.a.token", http.StatusUnauthorized},
-		{"inactive", "Bearer " + is.Token(fxtest_helpers.WithInactive()), http.StatusForbidden},
-		{"expired", "Bearer " + is.Token(fxtest_helpers.WithExpiry(-time.Minute)), http.StatusUnauthorized},
+		{"inactive", "Bearer " + is.Token(fxtest_helpers.TokenInactive()), http.StatusForbidden},
+		{"expired", "Bearer " + is.Token(fxtest_helpers.TokenExpiry(-time.Minute)), http.StatusUnauthorized},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,7 +17,6 @@ import (
 	"os"
 
 	"github.com/uptrace/bun/migrate"
-	"go.uber.org/fx"
 
 	"github.com/m8fx/kit/dbmod"
 	"github.com/m8fx/kit/m8fx"
@@ -31,9 +30,9 @@ func main() {
 	}
 	switch mode {
 	case "dbmod":
-		m8fx.Main(dbmod.Module, m8fx.Module, fx.Provide(dbmod.AsMigrations(newMigrations)))
+		m8fx.Main(dbmod.Module, m8fx.Module, dbmod.AsMigrations(newMigrations))
 	case "bun":
-		m8fx.Main(dbmod.Module, m8fx.Module, fx.Provide(dbmod.AsMigrations(newMigrationsMustRegister)))
+		m8fx.Main(dbmod.Module, m8fx.Module, dbmod.AsMigrations(newMigrationsMustRegister))
 	case "apply":
 		if err := apply(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "migrationfiles:", err)
