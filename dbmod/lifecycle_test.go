@@ -234,4 +234,3 @@ func TestDecorateConfig(t *testing.T) {
 		t.Fatalf("Table = %s", db.Table("x"))
 	}
 }
-

@@ -33,14 +33,14 @@ func options() []fx.Option {
 // or WithDatabase, which bring dbmod.Module.
 func serviceOptions() []fx.Option {
 	return []fx.Option{
-		settingsmod.Provide[ItemSettings](),            // settings.go: ITEMS_DESCRIPTION_MAX_LEN
-		httpmod.AsLimit(descriptionLimit),  // its runtime limit, shown in the document
-		httpmod.AsRoutes(NewRoutes),        // routes.go
-		httpmod.AsRoutes(NewUserRoutes),    // users.go
-		httpmod.AsRoutes(NewItemRoutes),    // items_routes.go
-		dbmod.AsMigrations(NewMigrations),  // items_migrations.go
-		healthmod.AsCheck(NewRuntimeCheck), // checks.go
-		openAPIConfig(), // openapi.go
+		settingsmod.Provide[ItemSettings](), // settings.go: ITEMS_DESCRIPTION_MAX_LEN
+		httpmod.AsLimit(descriptionLimit),   // its runtime limit, shown in the document
+		httpmod.AsRoutes(NewRoutes),         // routes.go
+		httpmod.AsRoutes(NewUserRoutes),     // users.go
+		httpmod.AsRoutes(NewItemRoutes),     // items_routes.go
+		dbmod.AsMigrations(NewMigrations),   // items_migrations.go
+		healthmod.AsCheck(NewRuntimeCheck),  // checks.go
+		openAPIConfig(),                     // openapi.go
 	}
 }
 
