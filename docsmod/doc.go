@@ -15,5 +15,5 @@
 // STRICT_PRODUCTION_MODE) unless SERVE_DOCS_IN_PRODUCTION=true; SET_OPEN_API,
 // SET_DOCS and SET_REDOC switch each part, and the UIs need the document.
 // [Module] is part of m8fx.Module; change the title, tags or servers with
-// fx.Decorate of [DocsConfig].
+// fx.Decorate of [Config].
 package docsmod

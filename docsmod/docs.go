@@ -78,15 +78,24 @@ func supplyDocsOption(o docsOption) fx.Option {
 	return fx.Supply(fx.Annotated{Group: docsOptionsGroup, Target: o})
 }
 
-// DocsConfig configures the generated document. [NewDocsConfig] fills it
+// Config configures the generated document. [ConfigFromSettings] fills it
 // from the settings; override it at the root of the app:
 //
-//	fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
+//	fx.Decorate(func(c docsmod.Config) docsmod.Config {
 //		c.Info.Description = "The item catalogue."
 //		c.Tags = append(c.Tags, openapi.Tag{Name: "items", Description: "Catalogue items"})
 //		return c
 //	})
-type DocsConfig struct {
+type Config struct {
+	// Prefix is the path the docs are served under (API_PREFIX).
+	Prefix string
+	// OpenAPI serves {Prefix}/openapi.json: SET_OPEN_API, unless the
+	// environment gates the docs ([settingsmod.Settings.DocsGated]).
+	OpenAPI bool
+	// SwaggerUI serves {Prefix}/docs and ReDoc {Prefix}/redoc (SET_DOCS,
+	// SET_REDOC); the UIs need the document, so they are off when OpenAPI
+	// is.
+	SwaggerUI, ReDoc bool
 	// Info is the document's info: Title from PROJECT_NAME and Version from
 	// SERVICE_VERSION by default.
 	Info openapi.Info
@@ -103,10 +112,15 @@ type DocsConfig struct {
 	Customize func(*openapi.Document) error
 }
 
-// NewDocsConfig returns the default [DocsConfig] of the settings.
-func NewDocsConfig(s *settingsmod.Settings) DocsConfig {
-	return DocsConfig{
-		Info: openapi.Info{Title: s.ProjectName, Version: s.ServiceVersion},
+// ConfigFromSettings returns the default [Config] of the settings.
+func ConfigFromSettings(s *settingsmod.Settings) Config {
+	on := s.SetOpenAPI && !s.DocsGated()
+	return Config{
+		Prefix:    s.APIPrefix,
+		OpenAPI:   on,
+		SwaggerUI: on && s.SetDocs,
+		ReDoc:     on && s.SetRedoc,
+		Info:      openapi.Info{Title: s.ProjectName, Version: s.ServiceVersion},
 		// Relative: the UIs and clients call the origin that served the
 		// document. The paths are full (API_PREFIX included), because
 		// /metrics lives at the root.
@@ -124,7 +138,7 @@ func NewDocsConfig(s *settingsmod.Settings) DocsConfig {
 type Docs struct {
 	prefix                  string
 	openAPI, swagger, redoc bool
-	cfg                     DocsConfig
+	cfg                     Config
 	log                     *zap.Logger
 	table                   *httpmod.RouteTable
 
@@ -136,25 +150,22 @@ type Docs struct {
 	body        []byte // the served document; nil when stale
 }
 
-// ErrDocsNotAttached is returned by [Docs.Document] and [Docs.JSON] before
+// ErrNotAttached is returned by [Docs.Document] and [Docs.JSON] before
 // [Docs.Attach] has read the engine's routes.
-var ErrDocsNotAttached = errors.New("docsmod: docs are not attached to an engine yet")
+var ErrNotAttached = errors.New("docsmod: docs are not attached to an engine yet")
 
-// NewDocs returns the docs of an app. The routes served are decided here:
-// openapi.json when SET_OPEN_API and not [settingsmod.Settings.DocsGated];
-// Swagger UI and ReDoc when the document is served and SET_DOCS or
-// SET_REDOC say so (as in FastAPI, the UIs need the document). table holds
+// New returns the docs of an app, serving what cfg says (as in FastAPI,
+// the UIs need the document: they are off when cfg.OpenAPI is). table holds
 // the declared routes (nil: none). A nil log means no logging.
-func NewDocs(s *settingsmod.Settings, cfg DocsConfig, table *httpmod.RouteTable, log *zap.Logger) *Docs {
+func New(cfg Config, table *httpmod.RouteTable, log *zap.Logger) *Docs {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	on := s.SetOpenAPI && !s.DocsGated()
 	d := &Docs{
-		prefix:  s.APIPrefix,
-		openAPI: on,
-		swagger: on && s.SetDocs,
-		redoc:   on && s.SetRedoc,
+		prefix:  cfg.Prefix,
+		openAPI: cfg.OpenAPI,
+		swagger: cfg.OpenAPI && cfg.SwaggerUI,
+		redoc:   cfg.OpenAPI && cfg.ReDoc,
 		cfg:     cfg,
 		log:     log,
 		table:   table,
@@ -201,7 +212,7 @@ func (d *Docs) Attach(e *gin.Engine) error {
 }
 
 // Document returns a newly generated document (the custom
-// [DocsConfig.Document], if any, is not consulted), with the customizers
+// [Config.Document], if any, is not consulted), with the customizers
 // applied; a description that matches no raw route is an error.
 func (d *Docs) Document() (*openapi.Document, error) {
 	d.mu.Lock()
@@ -211,7 +222,7 @@ func (d *Docs) Document() (*openapi.Document, error) {
 
 func (d *Docs) generate() (*openapi.Document, error) {
 	if d.engine == nil {
-		return nil, ErrDocsNotAttached
+		return nil, ErrNotAttached
 	}
 	routes, descs, err := d.routes()
 	if err != nil {

@@ -325,7 +325,7 @@ func TestCustomizeAndConfigureTheDocument(t *testing.T) {
 			d.Paths["/api/admin/stats"].Get.Extensions = map[string]any{"x-internal": true}
 			return nil
 		}),
-		fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
+		fx.Decorate(func(c docsmod.Config) docsmod.Config {
 			c.Info.Title = "Renamed"
 			c.Info.Description = "The test API."
 			c.Tags = []openapi.Tag{{Name: "meta", Description: "About the service"}}
@@ -357,11 +357,11 @@ func TestCustomizeAndConfigureTheDocument(t *testing.T) {
 
 func TestDocsWithoutAnEngine(t *testing.T) {
 	s := &settingsmod.Settings{Environment: "local", APIPrefix: "/api", SetOpenAPI: true}
-	d := docsmod.NewDocs(s, docsmod.DocsConfig{}, nil, nil)
-	if _, err := d.Document(); !errors.Is(err, docsmod.ErrDocsNotAttached) {
+	d := docsmod.New(docsmod.ConfigFromSettings(s), nil, nil)
+	if _, err := d.Document(); !errors.Is(err, docsmod.ErrNotAttached) {
 		t.Fatalf("Document(): %v", err)
 	}
-	if _, err := d.JSON(); !errors.Is(err, docsmod.ErrDocsNotAttached) {
+	if _, err := d.JSON(); !errors.Is(err, docsmod.ErrNotAttached) {
 		t.Fatalf("JSON(): %v", err)
 	}
 	if o, sw, r := d.Enabled(); !o || sw || r {
@@ -375,7 +375,7 @@ func TestDocsAttachWithoutFx(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	s := &settingsmod.Settings{Environment: "local", APIPrefix: "/api", SetOpenAPI: true, SetDocs: true, ProjectName: "Bare"}
 	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
-	docs := docsmod.NewDocs(s, docsmod.NewDocsConfig(s), table, nil)
+	docs := docsmod.New(docsmod.ConfigFromSettings(s), table, nil)
 	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
 		httpmod.Handle(r, http.MethodGet, "/a", ok, httpmod.Doc{Summary: "A"})
 		r.Gin().GET("/raw", ok)
@@ -416,7 +416,7 @@ func TestDocsAttachWithoutFx(t *testing.T) {
 }
 
 func TestNewDocsConfig(t *testing.T) {
-	cfg := docsmod.NewDocsConfig(&settingsmod.Settings{ProjectName: "P", ServiceVersion: "1.2.3"})
+	cfg := docsmod.ConfigFromSettings(&settingsmod.Settings{ProjectName: "P", ServiceVersion: "1.2.3"})
 	if cfg.Info != (openapi.Info{Title: "P", Version: "1.2.3"}) {
 		t.Errorf("info %+v", cfg.Info)
 	}

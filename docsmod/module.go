@@ -25,14 +25,14 @@ import (
 // {"detail":"Not Found"}. The UIs work offline: their assets are embedded in
 // the binary and the pages load nothing from another origin.
 //
-// It provides [DocsConfig] (from [NewDocsConfig]; fx.Decorate it at the
+// It provides [Config] (from [ConfigFromSettings]; fx.Decorate it at the
 // root) and [*Docs], and collects [Describe], [DescribeRoot],
 // [OpenAPIDocument] and [CustomizeOpenAPI] options. Once the engine is built
 // the document is generated from its route table; a customizer error, a
 // description that matches no route, or an invalid custom document fails
 // start-up with one line.
 var Module = fx.Module("docs",
-	fx.Provide(NewDocsConfig, newModuleDocs),
+	fx.Provide(ConfigFromSettings, newModuleDocs),
 	httpmod.AsRoutes(func(d *Docs) *Docs { return d }),
 	fx.Invoke(func(d *Docs, e *gin.Engine) error { return d.Attach(e) }),
 )
@@ -41,7 +41,7 @@ type docsParams struct {
 	fx.In
 
 	Settings *settingsmod.Settings
-	Config   DocsConfig
+	Config   Config
 	Table    *httpmod.RouteTable
 	Logger   *zap.Logger
 	Options  []docsOption `group:"m8fx.httpmod.docs_options"`
@@ -64,7 +64,7 @@ func newModuleDocs(p docsParams) (*Docs, error) {
 			descs = append(descs, o)
 		}
 	}
-	d := NewDocs(p.Settings, cfg, p.Table, p.Logger)
+	d := New(cfg, p.Table, p.Logger)
 	d.customizers = append(d.customizers, customizers...)
 	for _, o := range descs {
 		path := o.desc.Path

@@ -175,7 +175,7 @@ func TestModuleStartErrors(t *testing.T) {
 		}, "docsmod: more than one custom OpenAPI document"},
 		{"customizer error", nil, []fx.Option{docsmod.CustomizeOpenAPI(func(*openapi.Document) error { return errors.New("boom") })},
 			"docsmod: customizing the OpenAPI document: boom"},
-		{"a DocsConfig customizer error", nil, []fx.Option{fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
+		{"a Config customizer error", nil, []fx.Option{fx.Decorate(func(c docsmod.Config) docsmod.Config {
 			c.Customize = func(*openapi.Document) error { return errors.New("bang") }
 			return c
 		})}, "bang"},
@@ -236,7 +236,7 @@ func TestModuleDescribePaths(t *testing.T) {
 }
 
 func TestModuleDocsConfig(t *testing.T) {
-	var cfg docsmod.DocsConfig
+	var cfg docsmod.Config
 	var docs *docsmod.Docs
 	app := newDocsApp(t, nil, fx.Populate(&cfg, &docs))
 	if cfg.Info.Title != "Docs Test" || cfg.Info.Version != "2.3.4" || len(cfg.Servers) != 1 || cfg.Servers[0].URL != "/" {

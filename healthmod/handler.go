@@ -78,11 +78,11 @@ func (h *Handler) Register(r *httpmod.Router) {
 		httpmod.Responds(http.StatusOK, "The service is healthy, degraded or unknown", ReportBody{}),
 		httpmod.Responds(http.StatusServiceUnavailable, "The service is initializing, or a check failed", ReportBody{}),
 	}
-	httpmod.Handle(r, http.MethodGet, "/health", h.Health, append([]httpmod.RouteOption{tag, report, httpmod.Alias("/health/")}, reportAnswers...)...)
-	httpmod.Handle(r, http.MethodGet, "/health/live", h.Live, tag,
+	httpmod.Handle(r, http.MethodGet, "/health", h.serveReport, append([]httpmod.RouteOption{tag, report, httpmod.Alias("/health/")}, reportAnswers...)...)
+	httpmod.Handle(r, http.MethodGet, "/health/live", h.serveLive, tag,
 		httpmod.Doc{Summary: "Liveness probe", Description: "200 while the process serves requests; never checks dependencies."},
 		httpmod.Responds(http.StatusOK, "The process is alive", ReportBody{}))
-	httpmod.Handle(r, http.MethodGet, "/health/ready", h.Ready, tag,
+	httpmod.Handle(r, http.MethodGet, "/health/ready", h.serveReady, tag,
 		httpmod.Doc{Summary: "Readiness probe", Description: "503 until the service is ready and while it drains; otherwise like the health report."},
 		httpmod.Responds(http.StatusOK, "The service is ready", ReportBody{}),
 		httpmod.Responds(http.StatusServiceUnavailable, "Not ready: initializing, draining, or a check failed", ReportBody{}))
@@ -100,13 +100,13 @@ type ReportBody struct {
 	M8fx    string   `json:"m8fx,omitempty" doc:"the m8fx kit version"`
 }
 
-// Health answers GET /health/: 503 {"status":"initializing","ready":false}
+// serveReport answers GET /health/: 503 {"status":"initializing","ready":false}
 // until the app is first ready, then the report: {"status":"<aggregate>"}
 // for the public, the detail body (checks, service, version, m8fx) for
 // authorised callers; 503 iff the aggregate is fail. While the app drains at
 // stop it keeps answering the report (the service still serves); only
 // /health/ready turns 503 then.
-func (h *Handler) Health(c *gin.Context) {
+func (h *Handler) serveReport(c *gin.Context) {
 	if h.readiness.State() == Starting {
 		h.write(c, http.StatusServiceUnavailable, gin.H{"status": statusInitializing, "ready": false})
 		return
@@ -129,16 +129,16 @@ func (h *Handler) Health(c *gin.Context) {
 	})
 }
 
-// Live answers GET /health/live: always 200 {"status":"ok"}; it never runs
+// serveLive answers GET /health/live: always 200 {"status":"ok"}; it never runs
 // the checks.
-func (h *Handler) Live(c *gin.Context) {
+func (h *Handler) serveLive(c *gin.Context) {
 	h.write(c, http.StatusOK, gin.H{"status": StatusOK})
 }
 
-// Ready answers GET /health/ready: 503 {"status":"initializing"|"draining",
+// serveReady answers GET /health/ready: 503 {"status":"initializing"|"draining",
 // "ready":false} until the app is ready and while it drains, otherwise the
 // public health answer ({"status":"<aggregate>"}, 503 iff fail).
-func (h *Handler) Ready(c *gin.Context) {
+func (h *Handler) serveReady(c *gin.Context) {
 	if h.notReady(c) {
 		return
 	}

@@ -2,6 +2,7 @@ package httpmod
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,14 +42,39 @@ const (
 type Metrics struct {
 	registry *prometheus.Registry
 	prefix   string
-	settings *settingsmod.Settings
+	cfg      MetricsConfig
+}
+
+// MetricsConfig is what [NewMetrics] serves and names.
+type MetricsConfig struct {
+	// Enabled serves /metrics (METRICS_ENABLED).
+	Enabled bool
+	// Groups lists the metric groups to collect, "all" for every group
+	// (METRICS_GROUPS).
+	Groups []string
+	// Prefix starts every metric name ([MetricsPrefix] of API_PREFIX).
+	Prefix string
+	// ScrapeCredential, when set, is the bearer credential /metrics
+	// requires (METRICS_SCRAPE_CREDENTIAL).
+	ScrapeCredential settingsmod.Secret
+}
+
+// MetricsConfigFromSettings reads METRICS_ENABLED, METRICS_GROUPS,
+// METRICS_SCRAPE_CREDENTIAL and API_PREFIX.
+func MetricsConfigFromSettings(s *settingsmod.Settings) MetricsConfig {
+	return MetricsConfig{
+		Enabled:          s.MetricsEnabled,
+		Groups:           slices.Clone(s.MetricsGroups),
+		Prefix:           MetricsPrefix(s.APIPrefix),
+		ScrapeCredential: s.MetricsScrapeCredential,
+	}
 }
 
 // NewMetrics returns a registry for one app with the Go runtime and process
 // collectors and the given collectors registered. A registration error (two
 // collectors describing the same metric) is returned.
-func NewMetrics(s *settingsmod.Settings, cs ...prometheus.Collector) (*Metrics, error) {
-	m := &Metrics{registry: prometheus.NewRegistry(), prefix: MetricsPrefix(s.APIPrefix), settings: s}
+func NewMetrics(cfg MetricsConfig, cs ...prometheus.Collector) (*Metrics, error) {
+	m := &Metrics{registry: prometheus.NewRegistry(), prefix: cfg.Prefix, cfg: cfg}
 	base := []prometheus.Collector{
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -101,12 +127,23 @@ func (m *Metrics) Prefix() string { return m.prefix }
 func (m *Metrics) Name(name string) string { return m.prefix + name }
 
 // Enabled reports METRICS_ENABLED.
-func (m *Metrics) Enabled() bool { return m.settings.MetricsEnabled }
+func (m *Metrics) Enabled() bool { return m.cfg.Enabled }
 
 // GroupEnabled reports whether METRICS_ENABLED is true and METRICS_GROUPS
 // lists group (or "all").
 func (m *Metrics) GroupEnabled(group string) bool {
-	return m.settings.MetricsEnabled && m.settings.MetricsGroupEnabled(group)
+	return m.cfg.Enabled && m.groupListed(group)
+}
+
+// groupListed reports whether Groups lists group or "all", whatever Enabled
+// says.
+func (m *Metrics) groupListed(group string) bool {
+	for _, g := range m.cfg.Groups {
+		if g = strings.TrimSpace(g); g == "all" || g == group {
+			return true
+		}
+	}
+	return false
 }
 
 // MetricsPrefix turns API_PREFIX into a metric name prefix: the slashes at

@@ -21,7 +21,7 @@ func ExampleNewMetrics() {
 		APIPrefix: "/api", MetricsEnabled: true, MetricsGroups: []string{"traffic"},
 		MetricsScrapeCredential: "scrape-me",
 	}
-	metrics, err := httpmod.NewMetrics(s)
+	metrics, err := httpmod.NewMetrics(httpmod.MetricsConfigFromSettings(s))
 	if err != nil {
 		panic(err)
 	}

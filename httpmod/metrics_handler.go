@@ -39,7 +39,7 @@ func NewMetricsRoutes(m *Metrics, log *zap.Logger) Routes {
 		ErrorHandling:     promhttp.ContinueOnError,
 		EnableOpenMetrics: true,
 	}))
-	want := m.settings.MetricsScrapeCredential.Value()
+	want := m.cfg.ScrapeCredential.Value()
 	handler := serve
 	if want != "" {
 		handler = func(c *gin.Context) {

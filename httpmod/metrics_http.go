@@ -81,19 +81,18 @@ type metricChildren struct {
 }
 
 func newHTTPMetrics(m *Metrics) (*httpMetrics, error) {
-	s := m.settings
 	h := &httpMetrics{}
 	empty := map[childKey]*metricChildren{}
 	h.children.Store(&empty)
 	var cs []prometheus.Collector
-	if s.MetricsGroupEnabled(MetricsGroupTraffic) {
+	if m.groupListed(MetricsGroupTraffic) {
 		h.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: m.Name("http_requests_total"),
 			Help: "HTTP requests served, by method, route template and status code.",
 		}, []string{"method", "endpoint", "status_code"})
 		cs = append(cs, h.requests)
 	}
-	if s.MetricsGroupEnabled(MetricsGroupPerformance) {
+	if m.groupListed(MetricsGroupPerformance) {
 		h.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    m.Name("http_request_duration_seconds"),
 			Help:    "Time to serve HTTP requests, by method and route template.",
@@ -101,14 +100,14 @@ func newHTTPMetrics(m *Metrics) (*httpMetrics, error) {
 		}, []string{"method", "endpoint"})
 		cs = append(cs, h.duration)
 	}
-	if s.MetricsGroupEnabled(MetricsGroupReliability) {
+	if m.groupListed(MetricsGroupReliability) {
 		h.errors = prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: m.Name("http_errors_total"),
 			Help: "HTTP requests answered 4xx or 5xx, by method, route template and status class.",
 		}, []string{"method", "endpoint", "status_class"})
 		cs = append(cs, h.errors)
 	}
-	if s.MetricsGroupEnabled(MetricsGroupHealth) {
+	if m.groupListed(MetricsGroupHealth) {
 		h.status = prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: m.Name("http_status_total"),
 			Help: "HTTP responses by status code.",

@@ -25,7 +25,7 @@ func metricsSettings(groups ...string) *settingsmod.Settings {
 
 func newMetricsForTest(t testing.TB, groups ...string) (*Metrics, Middleware) {
 	t.Helper()
-	m, err := NewMetrics(metricsSettings(groups...))
+	m, err := NewMetrics(MetricsConfigFromSettings(metricsSettings(groups...)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestMethodLabel(t *testing.T) {
 }
 
 func TestMetricsChildrenCache(t *testing.T) {
-	m, err := NewMetrics(metricsSettings("all"))
+	m, err := NewMetrics(MetricsConfigFromSettings(metricsSettings("all")))
 	if err != nil {
 		t.Fatal(err)
 	}

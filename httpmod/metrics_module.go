@@ -32,7 +32,7 @@ type metricsParams struct {
 }
 
 func newModuleMetrics(p metricsParams) (*Metrics, error) {
-	return NewMetrics(p.Settings, p.Collectors...)
+	return NewMetrics(MetricsConfigFromSettings(p.Settings), p.Collectors...)
 }
 
 // metricsMiddlewareSlot gives the middleware group no entry when metrics are

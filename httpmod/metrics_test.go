@@ -28,11 +28,11 @@ func TestMetricsPrefix(t *testing.T) {
 
 func TestNewMetricsOwnRegistry(t *testing.T) {
 	s := testSettings()
-	a, err := NewMetrics(s)
+	a, err := NewMetrics(MetricsConfigFromSettings(s))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := NewMetrics(s)
+	b, err := NewMetrics(MetricsConfigFromSettings(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,14 +60,14 @@ func TestMetricsRegister(t *testing.T) {
 	newCounter := func() prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: "svc_jobs_total", Help: "Jobs."})
 	}
-	m, err := NewMetrics(testSettings(), newCounter())
+	m, err := NewMetrics(MetricsConfigFromSettings(testSettings()), newCounter())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Register(newCounter()); err == nil || !strings.Contains(err.Error(), "svc_jobs_total") {
 		t.Fatalf("duplicate Register = %v", err)
 	}
-	if _, err := NewMetrics(testSettings(), newCounter(), newCounter()); err == nil {
+	if _, err := NewMetrics(MetricsConfigFromSettings(testSettings()), newCounter(), newCounter()); err == nil {
 		t.Fatal("NewMetrics with two identical collectors must fail")
 	}
 }
@@ -89,7 +89,7 @@ func TestMetricsSwitches(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testSettings()
 			s.MetricsEnabled, s.MetricsGroups = tt.enabled, tt.groups
-			m, err := NewMetrics(s)
+			m, err := NewMetrics(MetricsConfigFromSettings(s))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,7 +47,7 @@ func newModuleRouteTable(p routeTableParams) (*RouteTable, error) {
 }
 
 func newModuleServer(s *settingsmod.Settings, e *gin.Engine, log *zap.Logger) *Server {
-	return NewServer(s, e, log)
+	return NewServer(ServerConfigFromSettings(s), e, log)
 }
 
 func registerServer(lc fx.Lifecycle, srv *Server, sd fx.Shutdowner) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -113,136 +112,6 @@ func locString(loc []any) string {
 	return strings.Join(parts, ".")
 }
 
-func TestRouteBindsAndValidatesTheBody(t *testing.T) {
-	h, _ := newNotes(t)
-	const js = "application/json"
-	tests := []struct {
-		name, ct, body string
-		want           []string // "type@loc"
-	}{
-		{"at the runtime limit, 10 characters", js, `{"text":"abcdefghij"}`, nil},
-		{"10 characters of two bytes", js, `{"text":"éééééééééé"}`, nil},
-		{"over the runtime limit", js, `{"text":"abcdefghijk"}`, []string{"string_too_long@body.text"}},
-		{"blank text fails the pattern (no trimming)", js, `{"text":"   "}`, []string{"string_pattern_mismatch@body.text"}},
-		{"a rule and the pattern of one field, both reported", js, `{"text":"           "}`, []string{"string_too_long@body.text", "string_pattern_mismatch@body.text"}},
-		{"missing field", js, `{}`, []string{"missing@body.text"}},
-		{"wrong types, every problem at once", js, `{"text":5,"level":"x","tags":{}}`, []string{"string_type@body.text", "int_type@body.level", "list_type@body.tags"}},
-		{"item rules", js, `{"text":"a","tags":["","abcdefghijk"]}`, []string{"string_too_short@body.tags.0", "string_too_long@body.tags.1"}},
-		{"too many items and a bound", js, `{"text":"a","tags":["a","b","c","d"],"level":9}`, []string{"too_long@body.tags", "less_than_equal@body.level"}},
-		{"enum", js, `{"text":"a","kind":"x"}`, []string{"enum@body.kind"}},
-		{"trailing data", js, `{"text":"a"} junk`, []string{"json_invalid@body.13"}},
-		{"two objects", js, `{"text":"a"}{"text":"b"}`, []string{"json_invalid@body.12"}},
-		{"duplicate keys", js, `{"text":"a","text":"b"}`, []string{"json_invalid@body.12"}},
-		{"invalid UTF-8", js, "{\"text\":\"a\xff\"}", []string{"json_invalid@body.10"}},
-		{"case-folded member", js, `{"Text":"a"}`, []string{"extra_forbidden@body.Text", "missing@body.text"}},
-		{"missing body", js, ``, []string{"missing@body"}},
-		{"header and body problems together", js, `{"text":""}`, []string{"string_pattern_mismatch@body.text"}},
-		{"charset parameter is fine", js + "; charset=utf-8", `{"text":"a"}`, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := do(h, http.MethodPost, "/api/notes/", tt.ct, tt.body)
-			if tt.want == nil {
-				if rec.Code != http.StatusCreated {
-					t.Fatalf("status %d, want 201: %s", rec.Code, rec.Body)
-				}
-				return
-			}
-			var got []string
-			for _, p := range problems(t, rec) {
-				got = append(got, p.Type+"@"+locString(p.Loc))
-			}
-			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
-				t.Fatalf("problems %v, want %v (%s)", got, tt.want, rec.Body)
-			}
-		})
-	}
-}
-
-func TestRouteAppliesDefaults(t *testing.T) {
-	h, _ := newNotes(t)
-	rec := do(h, http.MethodPost, "/api/notes/", "application/json", `{"text":"a"}`)
-	var n note
-	if err := json.Unmarshal(rec.Body.Bytes(), &n); err != nil || rec.Code != http.StatusCreated {
-		t.Fatalf("%d %s", rec.Code, rec.Body)
-	}
-	if n.Level != 1 || n.Kind != "memo" || n.Tenant != "main" {
-		t.Fatalf("defaults not applied: %+v", n)
-	}
-}
-
-func TestRouteRefusesOtherMediaAndLargeBodies(t *testing.T) {
-	h, _ := newNotes(t)
-	tests := []struct {
-		name, ct, body string
-		status         int
-		detail         string
-	}{
-		{"text/plain", "text/plain", `{"text":"a"}`, http.StatusUnsupportedMediaType, "Unsupported media type: the request body must be application/json"},
-		{"no content type", "", `{"text":"a"}`, http.StatusUnsupportedMediaType, "Unsupported media type: the request body must be application/json"},
-		{"another charset", "application/json; charset=latin1", `{"text":"a"}`, http.StatusUnsupportedMediaType, "Unsupported media type: the request body must be application/json"},
-		{"over the body limit", "application/json", `{"text":"` + strings.Repeat("a", 300) + `"}`, http.StatusRequestEntityTooLarge, "Request body too large"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := do(h, http.MethodPost, "/api/notes/", tt.ct, tt.body)
-			if rec.Code != tt.status || rec.Body.String() != `{"detail":"`+tt.detail+`"}` {
-				t.Fatalf("%d %s, want %d %q", rec.Code, rec.Body, tt.status, tt.detail)
-			}
-		})
-	}
-}
-
-func TestRouteRejectUnknownFields(t *testing.T) {
-	h, _ := newNotes(t, httpmod.RejectUnknownFields())
-	got := problems(t, do(h, http.MethodPost, "/api/notes/", "application/json", `{"text":"a","extra":1}`))
-	if len(got) != 1 || got[0].Type != "extra_forbidden" || locString(got[0].Loc) != "body.extra" {
-		t.Fatalf("problems %+v", got)
-	}
-	h, _ = newNotes(t)
-	if rec := do(h, http.MethodPost, "/api/notes/", "application/json", `{"text":"a","extra":1}`); rec.Code != http.StatusCreated {
-		t.Fatalf("unknown fields are ignored by default: %d %s", rec.Code, rec.Body)
-	}
-}
-
-func TestRouteParameters(t *testing.T) {
-	h, _ := newNotes(t)
-	tests := []struct {
-		name, target string
-		want         []string
-	}{
-		{"valid", "/api/notes/7?limit=100", nil},
-		{"path not an integer", "/api/notes/abc", []string{"int_parsing@path.id"}},
-		{"path below the bound", "/api/notes/0", []string{"greater_than_equal@path.id"}},
-		{"query not an integer, never a strconv message", "/api/notes/7?limit=abc", []string{"int_parsing@query.limit"}},
-		{"query above the bound", "/api/notes/7?limit=101", []string{"less_than_equal@query.limit"}},
-		{"a uuid that does not parse", "/api/notes/7?owner=nope", []string{"uuid_parsing@query.owner"}},
-		{"two values of a single parameter", "/api/notes/7?limit=1&limit=2", []string{"value_error@query.limit"}},
-		{"every problem at once", "/api/notes/0?limit=abc&owner=x", []string{"uuid_parsing@query.owner", "int_parsing@query.limit", "greater_than_equal@path.id"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := do(h, http.MethodGet, tt.target, "", "")
-			if tt.want == nil {
-				if rec.Code != http.StatusOK {
-					t.Fatalf("status %d: %s", rec.Code, rec.Body)
-				}
-				return
-			}
-			var got []string
-			for _, p := range problems(t, rec) {
-				got = append(got, p.Type+"@"+locString(p.Loc))
-				if strings.Contains(p.Msg, "strconv") || strings.Contains(p.Msg, "abc") {
-					t.Errorf("message leaks the parser or the input: %q", p.Msg)
-				}
-			}
-			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
-				t.Fatalf("problems %v, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestRouteErrorsAndStatuses(t *testing.T) {
 	h, logs := newNotes(t)
 	if rec := do(h, http.MethodGet, "/api/notes/404", "", ""); rec.Code != http.StatusNotFound || rec.Body.String() != `{"detail":"Note not found"}` {
@@ -261,21 +130,6 @@ func TestRouteErrorsAndStatuses(t *testing.T) {
 	}
 	if rec := do(h, http.MethodDelete, "/api/notes/3", "", ""); rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
 		t.Fatalf("204: %d %q", rec.Code, rec.Body)
-	}
-}
-
-func TestRouteAnswersHEADLikeGET(t *testing.T) {
-	h, _ := newNotes(t)
-	get := do(h, http.MethodGet, "/api/notes/7", "", "")
-	head := do(h, http.MethodHead, "/api/notes/7", "", "")
-	if head.Code != get.Code || head.Body.Len() != 0 {
-		t.Fatalf("HEAD %d with %d body bytes, GET %d", head.Code, head.Body.Len(), get.Code)
-	}
-	if head.Header().Get("Content-Type") != get.Header().Get("Content-Type") || head.Header().Get("Content-Length") != strconv.Itoa(get.Body.Len()) {
-		t.Fatalf("HEAD headers %v, GET headers %v body %d", head.Header(), get.Header(), get.Body.Len())
-	}
-	if rec := do(h, http.MethodHead, "/api/notes/abc", "", ""); rec.Code != http.StatusUnprocessableEntity || rec.Body.Len() != 0 {
-		t.Fatalf("HEAD of an invalid input: %d %q", rec.Code, rec.Body)
 	}
 }
 
@@ -369,20 +223,3 @@ func handler[In any](context.Context, *In) (*note, error) { return &note{}, nil 
 
 // A field named Body inside the body is located by its JSON name, like any
 // other (only the input's own Body field is the body).
-func TestRouteLocatesANestedBodyField(t *testing.T) {
-	type letter struct {
-		Body string `json:"text" validate:"max=3"`
-	}
-	type in struct{ Body letter }
-	gin.SetMode(gin.TestMode)
-	e := gin.New()
-	table := httpmod.NewRouteTable(httpmod.RouteTableConfig{})
-	httpmod.Route(httpmod.NewRouter(e.Group("/api"), table), http.MethodPost, "/letters", handler[in])
-	if err := table.Err(); err != nil {
-		t.Fatal(err)
-	}
-	got := problems(t, do(e, http.MethodPost, "/api/letters", "application/json", `{"text":"abcd"}`))
-	if len(got) != 1 || locString(got[0].Loc) != "body.text" {
-		t.Fatalf("problems %+v, want string_too_long at body.text", got)
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -17,7 +18,7 @@ import (
 // It is what the fx module drives from OnStart/OnStop, and it is usable on its
 // own:
 //
-//	srv := httpmod.NewServer(settings, engine, logger)
+//	srv := httpmod.NewServer(httpmod.ServerConfig{Addr: ":8000"}, engine, logger)
 //	if err := srv.Start(ctx); err != nil { ... } // address in use fails here
 //	defer srv.Stop(ctx)
 type Server struct {
@@ -32,30 +33,48 @@ type Server struct {
 	onError  func(error)
 }
 
-// NewServer configures an http.Server for handler from the settings:
-// HTTP_ADDR, HTTP_READ_HEADER_TIMEOUT_SECONDS, HTTP_READ_TIMEOUT_SECONDS,
-// HTTP_WRITE_TIMEOUT_SECONDS, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MAX_HEADER_BYTES.
-func NewServer(s *settingsmod.Settings, handler http.Handler, log *zap.Logger) *Server {
+// ServerConfig is what a [Server] listens on and how long it waits; zero
+// durations mean no limit, as in net/http.
+type ServerConfig struct {
+	Addr              string        // HTTP_ADDR
+	ReadHeaderTimeout time.Duration // HTTP_READ_HEADER_TIMEOUT_SECONDS
+	ReadTimeout       time.Duration // HTTP_READ_TIMEOUT_SECONDS
+	WriteTimeout      time.Duration // HTTP_WRITE_TIMEOUT_SECONDS
+	IdleTimeout       time.Duration // HTTP_IDLE_TIMEOUT_SECONDS
+	MaxHeaderBytes    int           // HTTP_MAX_HEADER_BYTES
+}
+
+// ServerConfigFromSettings reads the HTTP_* settings.
+func ServerConfigFromSettings(s *settingsmod.Settings) ServerConfig {
+	return ServerConfig{
+		Addr:              s.HTTPAddr,
+		ReadHeaderTimeout: s.HTTPReadHeaderTimeout(),
+		ReadTimeout:       s.HTTPReadTimeout(),
+		WriteTimeout:      s.HTTPWriteTimeout(),
+		IdleTimeout:       s.HTTPIdleTimeout(),
+		MaxHeaderBytes:    s.HTTPMaxHeaderBytes,
+	}
+}
+
+// NewServer configures an http.Server for handler. log may be nil.
+func NewServer(cfg ServerConfig, handler http.Handler, log *zap.Logger) *Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
 	return &Server{
 		http: &http.Server{
-			Addr:              s.HTTPAddr,
+			Addr:              cfg.Addr,
 			Handler:           handler,
-			ReadHeaderTimeout: s.HTTPReadHeaderTimeout(),
-			ReadTimeout:       s.HTTPReadTimeout(),
-			WriteTimeout:      s.HTTPWriteTimeout(),
-			IdleTimeout:       s.HTTPIdleTimeout(),
-			MaxHeaderBytes:    s.HTTPMaxHeaderBytes,
+			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+			ReadTimeout:       cfg.ReadTimeout,
+			WriteTimeout:      cfg.WriteTimeout,
+			IdleTimeout:       cfg.IdleTimeout,
+			MaxHeaderBytes:    cfg.MaxHeaderBytes,
 			ErrorLog:          zap.NewStdLog(log.Named("http.server")),
 		},
 		log: log,
 	}
 }
-
-// HTTPServer exposes the configured *http.Server (timeouts, handler).
-func (s *Server) HTTPServer() *http.Server { return s.http }
 
 // OnServeError sets a callback run when serving stops with an error after a
 // successful Start. The fx module uses it to shut the app down with a

@@ -28,7 +28,7 @@ func TestServerTimeoutsFromSettings(t *testing.T) {
 	st.HTTPWriteTimeoutSeconds = 13
 	st.HTTPIdleTimeoutSeconds = 17
 	st.HTTPMaxHeaderBytes = 8192
-	h := NewServer(st, http.NotFoundHandler(), nil).HTTPServer()
+	h := NewServer(ServerConfigFromSettings(st), http.NotFoundHandler(), nil).http
 	if h.ReadHeaderTimeout != 3*time.Second || h.ReadTimeout != 11*time.Second ||
 		h.WriteTimeout != 13*time.Second || h.IdleTimeout != 17*time.Second || h.MaxHeaderBytes != 8192 {
 		t.Fatalf("server limits = %v %v %v %v %d", h.ReadHeaderTimeout, h.ReadTimeout, h.WriteTimeout, h.IdleTimeout, h.MaxHeaderBytes)
@@ -39,7 +39,7 @@ func TestServerTimeoutsFromSettings(t *testing.T) {
 }
 
 func TestServerServesAndStops(t *testing.T) {
-	srv := NewServer(testSettings(), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := NewServer(ServerConfigFromSettings(testSettings()), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "pong")
 	}), zap.NewNop())
 	url := startServer(t, srv)
@@ -61,13 +61,13 @@ func TestServerServesAndStops(t *testing.T) {
 }
 
 func TestServerAddressInUse(t *testing.T) {
-	first := NewServer(testSettings(), http.NotFoundHandler(), nil)
+	first := NewServer(ServerConfigFromSettings(testSettings()), http.NotFoundHandler(), nil)
 	startServer(t, first)
 	defer func() { _ = first.Stop(context.Background()) }()
 
 	st := testSettings()
 	st.HTTPAddr = first.Addr().String()
-	second := NewServer(st, http.NotFoundHandler(), nil)
+	second := NewServer(ServerConfigFromSettings(st), http.NotFoundHandler(), nil)
 	err := second.Start(context.Background())
 	if err == nil {
 		_ = second.Stop(context.Background())
@@ -92,7 +92,7 @@ func TestServerGracefulStop(t *testing.T) {
 		<-release
 		c.String(http.StatusOK, "done")
 	})
-	srv := NewServer(testSettings(), e, nil)
+	srv := NewServer(ServerConfigFromSettings(testSettings()), e, nil)
 	url := startServer(t, srv)
 
 	type result struct {
@@ -131,7 +131,7 @@ func TestServerGracefulStop(t *testing.T) {
 }
 
 func TestServerServeErrorCallback(t *testing.T) {
-	srv := NewServer(testSettings(), http.NotFoundHandler(), nil)
+	srv := NewServer(ServerConfigFromSettings(testSettings()), http.NotFoundHandler(), nil)
 	called := make(chan error, 1)
 	srv.OnServeError(func(err error) { called <- err })
 	startServer(t, srv)

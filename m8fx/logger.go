@@ -11,9 +11,31 @@ import (
 	"github.com/m8fx/kit/settingsmod"
 )
 
-// NewLogger builds the service logger from the settings: JSON outside
-// ENVIRONMENT=local and console in local (LOG_FORMAT overrides), at LOG_LEVEL,
-// writing to stderr. Every entry carries the service name and environment.
+// LoggerConfig is what [NewLogger] writes and how.
+type LoggerConfig struct {
+	// Level is a zap level name: debug, info, warn, error (LOG_LEVEL).
+	Level string
+	// Console writes human-readable lines instead of JSON (LOG_FORMAT, or
+	// ENVIRONMENT=local when LOG_FORMAT is unset).
+	Console bool
+	// Service and Environment are on every entry (PROJECT_NAME,
+	// ENVIRONMENT).
+	Service, Environment string
+}
+
+// LoggerConfigFromSettings reads LOG_LEVEL, LOG_FORMAT, PROJECT_NAME and
+// ENVIRONMENT.
+func LoggerConfigFromSettings(s *settingsmod.Settings) LoggerConfig {
+	return LoggerConfig{
+		Level:       s.LogLevel,
+		Console:     s.EffectiveLogFormat() == "console",
+		Service:     s.ProjectName,
+		Environment: s.Environment,
+	}
+}
+
+// NewLogger builds the service logger: JSON or console lines at cfg.Level,
+// written to stderr. Every entry carries the service name and environment.
 //
 // An entry is one line. The logger adds no stack traces, at any level: the
 // only stack in the logs is the "stack" field of the recovery middleware's
@@ -21,18 +43,23 @@ import (
 // wrapped messages); the "errorVerbose" field zap adds for errors that
 // format themselves with %+v (where github.com/pkg/errors and dig put
 // stacks and multi-line dumps) is left out.
-func NewLogger(s *settingsmod.Settings) (*zap.Logger, error) {
-	return newLogger(s, zapcore.Lock(os.Stderr))
+func NewLogger(cfg LoggerConfig) (*zap.Logger, error) {
+	return newLogger(cfg, zapcore.Lock(os.Stderr))
+}
+
+// newModuleLogger is the module's logger, from the settings.
+func newModuleLogger(s *settingsmod.Settings) (*zap.Logger, error) {
+	return NewLogger(LoggerConfigFromSettings(s))
 }
 
 // newLogger is NewLogger writing to out.
-func newLogger(s *settingsmod.Settings, out zapcore.WriteSyncer) (*zap.Logger, error) {
-	level, err := zapcore.ParseLevel(s.LogLevel)
+func newLogger(c LoggerConfig, out zapcore.WriteSyncer) (*zap.Logger, error) {
+	level, err := zapcore.ParseLevel(c.Level)
 	if err != nil {
 		return nil, fmt.Errorf("m8fx: LOG_LEVEL: %w", err)
 	}
 	var enc zapcore.Encoder
-	if s.EffectiveLogFormat() == "console" {
+	if c.Console {
 		cfg := zap.NewDevelopmentEncoderConfig()
 		cfg.EncodeLevel = zapcore.CapitalLevelEncoder
 		enc = zapcore.NewConsoleEncoder(cfg)
@@ -41,15 +68,15 @@ func newLogger(s *settingsmod.Settings, out zapcore.WriteSyncer) (*zap.Logger, e
 		cfg.EncodeTime = zapcore.ISO8601TimeEncoder
 		enc = zapcore.NewJSONEncoder(cfg)
 	}
-	return newServiceLogger(zapcore.NewCore(enc, out, level), s), nil
+	return newServiceLogger(zapcore.NewCore(enc, out, level), c), nil
 }
 
 // newServiceLogger is NewLogger's logger on core: the options and fields
 // every service logger has, whatever it writes to (tests observe it).
-func newServiceLogger(core zapcore.Core, s *settingsmod.Settings) *zap.Logger {
+func newServiceLogger(core zapcore.Core, c LoggerConfig) *zap.Logger {
 	return zap.New(plainErrorCore{core}, zap.AddCaller()).With(
-		zap.String("service", s.ProjectName),
-		zap.String("environment", s.Environment),
+		zap.String("service", c.Service),
+		zap.String("environment", c.Environment),
 	)
 }
 

@@ -34,7 +34,7 @@ func TestNewLogger(t *testing.T) {
 	}
 	for _, tt := range tests {
 		s := &settingsmod.Settings{Environment: tt.env, LogFormat: tt.format, LogLevel: tt.level, ProjectName: "svc"}
-		l, err := NewLogger(s)
+		l, err := NewLogger(LoggerConfigFromSettings(s))
 		if tt.wantErr {
 			if err == nil {
 				t.Errorf("%+v: want error", tt)
@@ -126,7 +126,7 @@ func TestFailedRequestOneLine(t *testing.T) {
 			t.Run(format+tt.path, func(t *testing.T) {
 				var out bytes.Buffer
 				s := &settingsmod.Settings{Environment: "local", LogFormat: format, LogLevel: "debug", ProjectName: "svc"}
-				log, err := newLogger(s, zapcore.AddSync(&out))
+				log, err := newLogger(LoggerConfigFromSettings(s), zapcore.AddSync(&out))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -189,7 +189,7 @@ func TestFailedRequestOneLine(t *testing.T) {
 // TestServiceLoggerNoStacktrace: no level gets an entry stack trace.
 func TestServiceLoggerNoStacktrace(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
-	log := newServiceLogger(core, &settingsmod.Settings{ProjectName: "svc", Environment: "production"})
+	log := newServiceLogger(core, LoggerConfig{Service: "svc", Environment: "production"})
 	log.Error("failed", zap.Error(errors.New("x")))
 	log.Warn("odd")
 	log.DPanic("bug") // development mode is off: no panic
@@ -239,7 +239,7 @@ func TestPlainErrorFields(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, with := range []bool{false, true} {
 				var out bytes.Buffer
-				log, err := newLogger(&settingsmod.Settings{LogLevel: "info", LogFormat: "json"}, zapcore.AddSync(&out))
+				log, err := newLogger(LoggerConfig{Level: "info"}, zapcore.AddSync(&out))
 				if err != nil {
 					t.Fatal(err)
 				}

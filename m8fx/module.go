@@ -42,7 +42,7 @@ var Module = fx.Options(
 		// First child module: its invoke runs before any other kit invoke,
 		// so fx events reach zap as soon as the settings allow it.
 		fx.Module("logger",
-			fx.Provide(NewLogger),
+			fx.Provide(newModuleLogger),
 			fx.Invoke(attachLogger),
 		),
 		settingsmod.Module,

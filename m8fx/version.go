@@ -14,6 +14,8 @@ func Capabilities() map[string]bool {
 		"health":             true,
 		"readiness":          true,
 		"startup_validators": true,
+		"lifecycle_phases":   true,
+		"typed_routes":       true,
 		"graceful_drain":     true,
 		"request_id":         true,
 		"jwt_validation":     true,

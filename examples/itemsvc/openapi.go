@@ -11,7 +11,7 @@ import (
 // shown at /docs and /redoc) the service's description and tag order. Every
 // route documents itself in its declaration.
 func openAPIConfig() fx.Option {
-	return fx.Decorate(func(c docsmod.DocsConfig) docsmod.DocsConfig {
+	return fx.Decorate(func(c docsmod.Config) docsmod.Config {
 		c.Info.Description = "The m8fx example service: a small item catalogue behind the central auth service's tokens."
 		c.Tags = append(c.Tags,
 			openapi.Tag{Name: "items", Description: "The item catalogue: any user reads, writers create, owners and admins change, admins delete."},

@@ -7,10 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 
+	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 
+	"github.com/m8fx/kit/authmod"
+	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/m8fx"
 )
 
@@ -27,6 +31,21 @@ func main() {
 	case "failed-validator":
 		opts = append(opts, m8fx.AsStartupValidator(func(context.Context) error {
 			return fmt.Errorf("checking the schema: %w", errors.New("table items missing"))
+		}))
+	case "unknown-role":
+		opts = append(opts, httpmod.AsRoutes(func(auth *authmod.Authenticator) httpmod.Routes {
+			return httpmod.RoutesFunc(func(r *httpmod.Router) {
+				httpmod.Handle(r, http.MethodGet, "/edit", func(c *gin.Context) { c.Status(http.StatusNoContent) },
+					auth.Require(authmod.AtLeast("editor")))
+			})
+		}))
+	case "bad-guard-typed":
+		type out struct{ OK bool }
+		opts = append(opts, httpmod.AsRoutes(func(auth *authmod.Authenticator) httpmod.Routes {
+			return httpmod.RoutesFunc(func(r *httpmod.Router) {
+				httpmod.Route(r, http.MethodGet, "/edit", func(context.Context, *struct{}) (*out, error) { return &out{}, nil },
+					auth.Require(authmod.AnyOf("reader", "editor")))
+			})
 		}))
 	case "constructor-panic":
 		opts = append(opts, fx.Invoke(func() { panic("constructor exploded") }))
