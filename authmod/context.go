@@ -12,17 +12,19 @@ type userCtxKey struct{}
 // authValue is what guards store in the request context: the user, and the
 // Authenticator that authenticated it (so that stacked guards of the same
 // Authenticator authenticate once). One value, one allocation, and no gin
-// Keys map: the request context is the single place handlers and plain code
-// read the user from.
+// Keys map: the request context is the single place the user is stored.
 type authValue struct {
 	user *User
 	by   *Authenticator
 }
 
-// ContextWithUser returns a copy of ctx carrying u. Guards call it on the
-// request context; tests of handlers that read [UserFromContext] can call it
-// to fake an authenticated request.
+// ContextWithUser returns a copy of ctx carrying u, where [UserFromContext]
+// finds it. Guards call it on the request context; tests of handlers can
+// call it to fake an authenticated request.
 func ContextWithUser(ctx context.Context, u *User) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return &userContext{Context: ctx, v: authValue{user: u}}
 }
 
@@ -42,47 +44,45 @@ func (c *userContext) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-// UserFromContext returns the user a guard authenticated for the request
-// whose context is ctx (c.Request.Context() in a gin handler, or any context
-// derived from it in code called by the handler).
+// UserFromContext returns the user a guard authenticated for the request,
+// and false when no guard ran (or ctx is nil). ctx is any of:
+//
+//   - the context.Context of a typed httpmod handler;
+//   - the *gin.Context of a raw gin handler behind a guard's GuardHandler
+//     (whatever the engine's ContextWithFallback);
+//   - c.Request.Context(), or any context derived from it, in code the
+//     handler calls.
 func UserFromContext(ctx context.Context) (*User, bool) {
-	if ctx == nil {
-		return nil, false
-	}
-	v, ok := ctx.Value(userCtxKey{}).(authValue)
+	v, ok := authValueOf(ctx)
 	return v.user, ok && v.user != nil
 }
 
-// CurrentUser returns the user a guard authenticated for this request. It is
-// false when no guard ran before the handler.
-func CurrentUser(c *gin.Context) (*User, bool) {
-	if c == nil || c.Request == nil {
-		return nil, false
+// authValueOf finds the authValue of ctx. A *gin.Context is read through its
+// request: gin forwards Value to the request context only when the engine
+// sets ContextWithFallback.
+func authValueOf(ctx context.Context) (authValue, bool) {
+	if c, ok := ctx.(*gin.Context); ok {
+		if c == nil || c.Request == nil {
+			return authValue{}, false
+		}
+		ctx = c.Request.Context()
 	}
-	return UserFromContext(c.Request.Context())
+	if ctx == nil {
+		return authValue{}, false
+	}
+	v, ok := ctx.Value(userCtxKey{}).(authValue)
+	return v, ok
 }
 
-// MustCurrentUser is [CurrentUser] for handlers that are always behind a
-// guard. It panics when no user is present, which is a wiring mistake (the
-// route lost its guard); the kit's recovery middleware answers 500 and never
-// serves the handler unauthenticated.
-func MustCurrentUser(c *gin.Context) *User {
-	u, ok := CurrentUser(c)
-	if !ok {
-		panic("authmod: MustCurrentUser called on a route without an auth guard")
-	}
-	return u
-}
-
-// setUser stores u, authenticated by a, where CurrentUser and
-// UserFromContext find it.
+// setUser stores u, authenticated by a, in the request context, where
+// UserFromContext finds it.
 func setUser(c *gin.Context, u *User, a *Authenticator) {
 	c.Request = c.Request.WithContext(&userContext{Context: c.Request.Context(), v: authValue{user: u, by: a}})
 }
 
 // authenticatedBy returns the user a authenticated earlier in this request.
 func authenticatedBy(c *gin.Context, a *Authenticator) (*User, bool) {
-	v, ok := c.Request.Context().Value(userCtxKey{}).(authValue)
+	v, ok := authValueOf(c)
 	if !ok || v.by != a || v.user == nil {
 		return nil, false
 	}

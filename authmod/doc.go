@@ -41,9 +41,9 @@
 //		...
 //	}
 //
-// The gin handlers RequireUser, RequireRole(min), RequireSuperuser (and the
-// RequireReader/Writer/Admin shorthands) guard raw gin routes; handlers read
-// the user there with [CurrentUser].
+// On a raw gin route, the same guard's gin handler does the work
+// (auth.Require(access).GuardHandler()); the handler reads the user there
+// with [UserFromContext](c), since a *gin.Context is a context.Context.
 //
 // Refusals follow the fastapi-m8 contract, with {"detail": ...} bodies:
 //

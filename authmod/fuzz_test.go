@@ -76,7 +76,7 @@ func FuzzValidate(f *testing.F) {
 				if !errors.Is(err, ErrInvalidToken) && !errors.Is(err, ErrKeysUnavailable) {
 					t.Fatalf("%s: error %v wraps no sentinel", alg, err)
 				}
-				if r := Reason(err); r == "" || r == ReasonInvalid || r == ReasonError {
+				if r := ReasonOf(err); r == "" || r == ReasonInvalid || r == ReasonError {
 					t.Fatalf("%s: error %v has no specific reason", alg, err)
 				}
 				if len(token) > 40 && strings.Contains(err.Error(), token) {
@@ -111,7 +111,7 @@ func containsString(list []string, s string) bool {
 }
 
 // FuzzGuard sends arbitrary Authorization header values through a real gin
-// engine behind RequireUser (HS256 validator). Whatever the header: no panic,
+// engine behind the AnyUser guard (HS256 validator). Whatever the header: no panic,
 // no 5xx, and the answer is 200 only for a header carrying a valid token;
 // every 401 carries a WWW-Authenticate challenge and never echoes the input.
 func FuzzGuard(f *testing.F) {
@@ -127,7 +127,7 @@ func FuzzGuard(f *testing.F) {
 	}
 	gin.SetMode(gin.TestMode)
 	e := gin.New()
-	e.GET("/x", auth.RequireUser(), func(c *gin.Context) { c.Status(http.StatusOK) })
+	e.GET("/x", auth.Require(AnyUser()).GuardHandler(), func(c *gin.Context) { c.Status(http.StatusOK) })
 
 	valid := vtToken(f, algHS256, nil)
 	for _, seed := range []string{

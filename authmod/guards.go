@@ -18,8 +18,9 @@ var (
 	ErrNoCredentials = errors.New("no bearer credentials")
 	// ErrInactiveUser: the token is valid but the user is not active.
 	ErrInactiveUser = errors.New("inactive user")
-	// ErrInsufficientRole: the user's role is below the guard's minimum (or
-	// unknown to the hierarchy, or not a superuser for RequireSuperuser).
+	// ErrInsufficientRole: the user's role is not admitted by the guard's
+	// [Access] (below its minimum, unknown to the hierarchy, not one of its
+	// roles, or not a superuser).
 	ErrInsufficientRole = errors.New("insufficient role")
 )
 
@@ -52,7 +53,8 @@ type AuthenticatorParams struct {
 	Observer Observer `optional:"true"`
 }
 
-// Authenticator builds the gin guards. Every guard, on every request:
+// Authenticator builds the guards of routes ([Authenticator.Require]). Every
+// guard, on every request:
 //
 //  1. reads "Authorization: Bearer <token>" (scheme case-insensitive, one
 //     token68 credential, a single Authorization header);
@@ -61,7 +63,8 @@ type AuthenticatorParams struct {
 //  3. maps the claims to a [User] ([UserMapper]);
 //  4. refuses inactive users;
 //  5. asks the [RevocationChecker] (stateful mode: the auth service);
-//  6. compares the role with the guard's minimum ([RoleHierarchy]).
+//  6. applies the guard's [Access] rule (the role against the
+//     [RoleHierarchy], the superuser flag, or the resource's owner).
 //
 // Steps 3 to 6 run on every request even when the validator answers from its
 // cache of verified tokens. Guards stacked on one route (a group guard plus a
@@ -113,75 +116,9 @@ func NewAuthenticator(p AuthenticatorParams) (*Authenticator, error) {
 // Hierarchy returns the role hierarchy the guards use.
 func (a *Authenticator) Hierarchy() RoleHierarchy { return a.hierarchy }
 
-// RequireUser admits any authenticated, active, unrevoked user whose role is
-// known to the hierarchy (whatever its rank).
-func (a *Authenticator) RequireUser() gin.HandlerFunc {
-	return a.guard(func(u *User) string {
-		if !a.hierarchy.Known(u.Role) {
-			return "unknown_role"
-		}
-		return ""
-	})
-}
-
-// RequireReader is RequireRole(RoleReader).
-func (a *Authenticator) RequireReader() gin.HandlerFunc { return a.RequireRole(RoleReader) }
-
-// RequireWriter is RequireRole(RoleWriter).
-func (a *Authenticator) RequireWriter() gin.HandlerFunc { return a.RequireRole(RoleWriter) }
-
-// RequireAdmin is RequireRole(RoleAdmin): admins and superadmins.
-func (a *Authenticator) RequireAdmin() gin.HandlerFunc { return a.RequireRole(RoleAdmin) }
-
-// RequireRole admits users whose role ranks at least as high as min.
-//
-// min must be known to the hierarchy; otherwise RequireRole panics, like gin
-// does for a bad route: the mistake shows when routes are registered (at
-// start-up), never as a route that silently admits or refuses everyone. Use
-// [Authenticator.RoleGuard] to get an error instead.
-func (a *Authenticator) RequireRole(min Role) gin.HandlerFunc {
-	h, err := a.RoleGuard(min)
-	if err != nil {
-		panic(err)
-	}
-	return h
-}
-
-// RoleGuard is [Authenticator.RequireRole] returning an error, instead of
-// panicking, when min is unknown to the hierarchy.
-func (a *Authenticator) RoleGuard(min Role) (gin.HandlerFunc, error) {
-	if !a.hierarchy.Known(min) {
-		return nil, fmt.Errorf("authmod: role %q is not in the role hierarchy %v", min, a.hierarchy.Roles())
-	}
-	return a.guard(func(u *User) string {
-		if !a.hierarchy.AtLeast(u.Role, min) {
-			return "insufficient_role"
-		}
-		return ""
-	}), nil
-}
-
-// RequireSuperuser admits users whose role ranks at least superadmin AND
-// whose is_superuser claim is true. It panics like RequireRole if the
-// hierarchy has no "superadmin" role.
-func (a *Authenticator) RequireSuperuser() gin.HandlerFunc {
-	if !a.hierarchy.Known(RoleSuperadmin) {
-		panic(fmt.Errorf("authmod: role %q is not in the role hierarchy %v", RoleSuperadmin, a.hierarchy.Roles()))
-	}
-	return a.guard(func(u *User) string {
-		if !a.hierarchy.AtLeast(u.Role, RoleSuperadmin) {
-			return "insufficient_role"
-		}
-		if !u.IsSuperuser {
-			return "not_superuser"
-		}
-		return ""
-	})
-}
-
-// Authenticate runs steps 1 to 5 of the guards (everything but the role
-// check) for an Authorization header value, for code that is not a gin
-// route (e.g. a websocket upgrade). The error wraps [ErrNoCredentials],
+// Authenticate runs steps 1 to 5 of the guards (everything but the access
+// rule) for an Authorization header value, for code that is not a route
+// (e.g. a websocket upgrade). The error wraps [ErrNoCredentials],
 // [ErrInvalidToken], [ErrKeysUnavailable], [ErrInactiveUser], [ErrRevoked] or
 // [ErrRevocationUnavailable].
 func (a *Authenticator) Authenticate(ctx context.Context, authorization string) (*User, error) {
@@ -192,9 +129,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 	return u, nil
 }
 
-// guard builds a handler whose role rule returns "" to admit a user, or the
+// guard builds a handler whose rule returns "" to admit a user, or the
 // reason (for the log) of a 403.
-func (a *Authenticator) guard(rule func(*User) string) gin.HandlerFunc {
+func (a *Authenticator) guard(rule func(*User) Reason) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u, ok := a.userOf(c)
 		if !ok {
@@ -314,13 +251,13 @@ const (
 // log line is written), and the underlying error (for Authenticate's callers).
 type denial struct {
 	kind   denyKind
-	reason string
+	reason Reason
 	cause  error
 	err    error
 }
 
 // logReason is the reason written to the log.
-func (d *denial) logReason() string {
+func (d *denial) logReason() Reason {
 	if d.reason != "" {
 		return d.reason
 	}
@@ -355,7 +292,7 @@ func (a *Authenticator) deny(c *gin.Context, d *denial) {
 	}
 	if ce := a.log.Check(level, msg); ce != nil {
 		fields := []zap.Field{
-			zap.String("reason", d.logReason()),
+			zap.String("reason", string(d.logReason())),
 			zap.String("method", c.Request.Method),
 			zap.String("path", c.Request.URL.Path),
 		}
@@ -367,15 +304,15 @@ func (a *Authenticator) deny(c *gin.Context, d *denial) {
 }
 
 // errReason is the log reason of a validator or revocation error: the
-// revocation client's own reason codes, "revoked", or [Reason].
-func errReason(err error) string {
-	var r interface{ Reason() string }
+// revocation client's own reason codes, "revoked", or [ReasonOf].
+func errReason(err error) Reason {
+	var f *revocationFailure
 	switch {
-	case errors.As(err, &r):
-		return r.Reason()
+	case errors.As(err, &f):
+		return f.reasonCode()
 	case errors.Is(err, ErrRevoked):
 		return "revoked"
 	default:
-		return Reason(err)
+		return ReasonOf(err)
 	}
 }

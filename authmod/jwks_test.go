@@ -222,8 +222,8 @@ func TestJWKSUnknownKIDRateLimited(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			tok := vtKidToken(t, algRS256, fmt.Sprintf("rand-%d", i), k.rsaOther, "j")
-			if _, err := v.Validate(context.Background(), tok); Reason(err) != ReasonUnknownKID {
-				t.Errorf("reason %q", Reason(err))
+			if _, err := v.Validate(context.Background(), tok); ReasonOf(err) != ReasonUnknownKID {
+				t.Errorf("reason %q", ReasonOf(err))
 			}
 		}()
 	}
@@ -282,7 +282,7 @@ func TestJWKSUnknownKIDFloodThenRotation(t *testing.T) {
 		if err == nil {
 			break
 		}
-		if Reason(err) != ReasonUnknownKID {
+		if ReasonOf(err) != ReasonUnknownKID {
 			t.Fatalf("legit token: %v", err)
 		}
 		if attempts >= maxAttempts {
@@ -603,7 +603,7 @@ func TestJWKSOnDemandRespectsRequestContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := v.Validate(ctx, vtKidToken(t, algRS256, "k1", k.rsa, "j1"))
-	if Reason(err) != ReasonKeysUnavailable {
-		t.Fatalf("reason %q", Reason(err))
+	if ReasonOf(err) != ReasonKeysUnavailable {
+		t.Fatalf("reason %q", ReasonOf(err))
 	}
 }

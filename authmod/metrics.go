@@ -57,8 +57,8 @@ func NewMetricsObserver(m *httpmod.Metrics) (Observer, error) {
 		return nil, fmt.Errorf("authmod: auth metrics: %w", err)
 	}
 	// Known label values exist from the start, so dashboards see zeros.
-	for _, outcome := range []string{OutcomeActive, OutcomeRevoked, OutcomeFailed, OutcomeFailOpen} {
-		o.revocation.WithLabelValues(outcome)
+	for _, outcome := range []Outcome{OutcomeActive, OutcomeRevoked, OutcomeFailed, OutcomeFailOpen} {
+		o.revocation.WithLabelValues(string(outcome))
 	}
 	for _, r := range []string{"hit", "miss"} {
 		o.cache.WithLabelValues(r)
@@ -69,12 +69,12 @@ func NewMetricsObserver(m *httpmod.Metrics) (Observer, error) {
 	return o, nil
 }
 
-func (o *metricsObserver) AuthFailed(reason string) {
+func (o *metricsObserver) AuthFailed(reason Reason) {
 	o.failures.WithLabelValues(reasonLabel(reason)).Inc()
 }
 
-func (o *metricsObserver) RevocationChecked(outcome string) {
-	o.revocation.WithLabelValues(outcome).Inc()
+func (o *metricsObserver) RevocationChecked(outcome Outcome) {
+	o.revocation.WithLabelValues(string(outcome)).Inc()
 }
 
 func (o *metricsObserver) RevocationCacheLookup(hit bool) {
@@ -95,7 +95,7 @@ func (o *metricsObserver) JWKSRefreshed(ok bool) {
 
 // reasonLabel keeps reason codes ([a-z0-9_], bounded length) and maps
 // anything else to "other".
-func reasonLabel(reason string) string {
+func reasonLabel(reason Reason) string {
 	if reason == "" || len(reason) > maxReasonLabelLen {
 		return "other"
 	}
@@ -105,5 +105,5 @@ func reasonLabel(reason string) string {
 			return "other"
 		}
 	}
-	return reason
+	return string(reason)
 }

@@ -6,15 +6,15 @@ import (
 )
 
 func TestReasonLabelIsBounded(t *testing.T) {
-	tests := map[string]string{
-		"expired":                 "expired",
-		"revocation_unreachable":  "revocation_unreachable",
-		"":                        "other",
-		"Has Spaces":              "other",
-		"user@example.com":        "other",
-		strings.Repeat("a", 49):   "other",
-		strings.Repeat("a", 48):   strings.Repeat("a", 48),
-		"no_authorization_header": "no_authorization_header",
+	tests := map[Reason]string{
+		"expired":                       "expired",
+		"revocation_unreachable":        "revocation_unreachable",
+		"":                              "other",
+		"Has Spaces":                    "other",
+		"user@example.com":              "other",
+		Reason(strings.Repeat("a", 49)): "other",
+		Reason(strings.Repeat("a", 48)): strings.Repeat("a", 48),
+		"no_authorization_header":       "no_authorization_header",
 	}
 	for in, want := range tests {
 		if got := reasonLabel(in); got != want {

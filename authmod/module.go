@@ -89,22 +89,22 @@ func provideValidator(d moduleDeps) (*Validator, error) {
 
 func asTokenValidator(v *Validator) TokenValidator { return v }
 
-// provideRevocationChecker picks the checker for TOKEN_MODE.
+// provideRevocationChecker builds the checker of TOKEN_MODE
+// ([NewRevocationChecker]); a remote client is closed on stop.
 func provideRevocationChecker(d moduleDeps) (RevocationChecker, error) {
-	if !d.Settings.IsStateful() {
-		return NoRevocation{}, nil
-	}
 	cfg, err := RevocationConfigFromSettings(d.Settings)
 	if err != nil {
 		return nil, err
 	}
 	cfg.Logger = d.Logger
 	cfg.Observer = d.Observer
-	c, err := NewRemoteRevocationClient(cfg)
+	c, err := NewRevocationChecker(cfg, d.Settings.IsStateful())
 	if err != nil {
 		return nil, err
 	}
-	d.Lifecycle.Append(fx.StopHook(c.Close))
+	if _, none := c.(NoRevocation); !none {
+		d.Lifecycle.Append(fx.StopHook(c.Close))
+	}
 	return c, nil
 }
 

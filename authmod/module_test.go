@@ -62,10 +62,10 @@ func startModule(t *testing.T, s *settingsmod.Settings, opts ...fx.Option) *modu
 	t.Cleanup(m.app.RequireStop)
 
 	m.engine = gin.New()
-	m.engine.GET("/user", m.auth.RequireUser(), whoAmI)
-	m.engine.GET("/admin", m.auth.RequireAdmin(), whoAmI)
+	m.engine.GET("/user", ginGuard(m.auth, authmod.AnyUser()), whoAmI)
+	m.engine.GET("/admin", ginGuard(m.auth, authmod.AtLeast(authmod.RoleAdmin)), whoAmI)
 	if m.auth.Hierarchy().Known("auditor") {
-		m.engine.GET("/auditor", m.auth.RequireRole("auditor"), whoAmI)
+		m.engine.GET("/auditor", ginGuard(m.auth, authmod.AtLeast("auditor")), whoAmI)
 	}
 	return m
 }

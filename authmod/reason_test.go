@@ -7,12 +7,12 @@ import (
 )
 
 // TestReason: codes for our errors, wrapped errors, and foreign errors.
-func TestReason(t *testing.T) {
+func TestReasonOf(t *testing.T) {
 	lib := errors.New("library says: token is expired")
 	expired := invalidToken(ReasonExpired, lib)
 	cases := []struct {
 		err  error
-		want string
+		want Reason
 	}{
 		{nil, ""},
 		{expired, ReasonExpired},
@@ -23,8 +23,8 @@ func TestReason(t *testing.T) {
 		{errors.New("boom"), ReasonError},
 	}
 	for _, tc := range cases {
-		if got := Reason(tc.err); got != tc.want {
-			t.Errorf("Reason(%v) = %q, want %q", tc.err, got, tc.want)
+		if got := ReasonOf(tc.err); got != tc.want {
+			t.Errorf("ReasonOf(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 	if !errors.Is(expired, ErrInvalidToken) || errors.Is(expired, ErrKeysUnavailable) {

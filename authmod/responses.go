@@ -1,7 +1,6 @@
 package authmod
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -25,29 +24,27 @@ const (
 	RetryAfterSeconds     = "5"
 )
 
-// The JSON error bodies {"detail": "..."}, rendered once.
-var (
-	bodyNotAuthenticated   = detailBody(DetailNotAuthenticated)
-	bodyInvalidCredentials = detailBody(DetailInvalidCredentials)
-	bodyInactiveUser       = detailBody(DetailInactiveUser)
-	bodyNotEnoughPrivilege = detailBody(DetailNotEnoughPrivilege)
-	bodyAuthUnavailable    = detailBody(DetailAuthUnavailable)
+// The JSON error bodies {"detail": "..."}, written as they are (the
+// details need no JSON escaping; responses_test checks them against
+// encoding/json).
+const (
+	bodyNotAuthenticated   = `{"detail":"` + DetailNotAuthenticated + `"}`
+	bodyInvalidCredentials = `{"detail":"` + DetailInvalidCredentials + `"}`
+	bodyInactiveUser       = `{"detail":"` + DetailInactiveUser + `"}`
+	bodyNotEnoughPrivilege = `{"detail":"` + DetailNotEnoughPrivilege + `"}`
+	bodyAuthUnavailable    = `{"detail":"` + DetailAuthUnavailable + `"}`
+	bodyInternalError      = `{"detail":"Internal Server Error"}`
 )
-
-func detailBody(detail string) []byte {
-	b, err := json.Marshal(map[string]string{"detail": detail})
-	if err != nil {
-		panic(err) // a constant string always marshals
-	}
-	return b
-}
 
 const jsonContentType = "application/json; charset=utf-8"
 
-// abortWith aborts the request with status and a pre-rendered JSON body.
-func abortWith(c *gin.Context, status int, body []byte) {
+// abortWith aborts the request with status and a JSON body, without
+// allocating.
+func abortWith(c *gin.Context, status int, body string) {
 	c.Abort()
-	c.Data(status, jsonContentType, body)
+	c.Header("Content-Type", jsonContentType)
+	c.Status(status)
+	_, _ = c.Writer.WriteString(body)
 }
 
 // abortNotAuthenticated answers 401 for a request without a bearer token.
@@ -77,4 +74,10 @@ func abortForbidden(c *gin.Context) {
 func abortUnavailable(c *gin.Context) {
 	c.Header("Retry-After", RetryAfterSeconds)
 	abortWith(c, http.StatusServiceUnavailable, bodyAuthUnavailable)
+}
+
+// abortMisconfigured answers 500 for a guard that cannot admit anyone (a
+// programming mistake, logged by the guard).
+func abortMisconfigured(c *gin.Context) {
+	abortWith(c, http.StatusInternalServerError, bodyInternalError)
 }

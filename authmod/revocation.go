@@ -46,13 +46,21 @@ const (
 	revocationSchemaVersion = "2"
 )
 
-// Failure modes (ACCESS_REVOCATION_FAILURE_MODE).
+// FailMode says what a revocation check does when the auth service gives no
+// answer (ACCESS_REVOCATION_FAILURE_MODE). The zero value is [FailClosed].
+type FailMode string
+
+// The failure modes.
 const (
-	RevocationFailClosed = "fail_closed"
-	RevocationFailOpen   = "fail_open"
+	// FailClosed refuses the request with 503 (the default).
+	FailClosed FailMode = "fail_closed"
+	// FailOpen accepts the token and logs a warning.
+	FailOpen FailMode = "fail_open"
 )
 
-// RevocationConfig configures [NewRemoteRevocationClient].
+// RevocationConfig configures [NewRemoteRevocationClient] (and
+// [NewRevocationChecker] in stateful mode). Build it from the settings with
+// [RevocationConfigFromSettings] or fill it in directly.
 type RevocationConfig struct {
 	// URL is the fa-auth-m8 jti-status endpoint (INTROSPECTION_URL), http or
 	// https.
@@ -66,11 +74,12 @@ type RevocationConfig struct {
 	CacheTTL time.Duration
 	// Timeout bounds one call (default [DefaultRevocationTimeout]).
 	Timeout time.Duration
-	// FailOpen accepts tokens when the auth service gives no answer (network
-	// error, timeout, 5xx, 429), logging a warning. An answer that is wrong
-	// (malformed, oversized, a user_id that is not the token's sub, a 3xx or
-	// another 4xx) always fails closed.
-	FailOpen bool
+	// FailMode decides when the auth service gives no answer (network
+	// error, timeout, 5xx, 429): [FailClosed] ("" too) refuses with 503,
+	// [FailOpen] accepts the token and logs a warning. An answer that is
+	// wrong (malformed, oversized, a user_id that is not the token's sub, a
+	// 3xx or another 4xx) always fails closed.
+	FailMode FailMode
 	// MaxCacheEntries bounds the cache (default
 	// [DefaultRevocationCacheEntries]).
 	MaxCacheEntries int
@@ -88,22 +97,51 @@ type RevocationConfig struct {
 }
 
 // RevocationConfigFromSettings reads INTROSPECTION_URL, PRIVATE_API_SECRET,
-// REVOCATION_CACHE_TTL_SECONDS and ACCESS_REVOCATION_FAILURE_MODE.
+// REVOCATION_CACHE_TTL_SECONDS and ACCESS_REVOCATION_FAILURE_MODE. Logger,
+// Observer, HTTPClient and Now are left for the caller.
 func RevocationConfigFromSettings(s *settingsmod.Settings) (RevocationConfig, error) {
+	if s == nil {
+		return RevocationConfig{}, errors.New("authmod: revocation: nil settings")
+	}
 	cfg := RevocationConfig{
 		URL:      s.IntrospectionURL,
 		Secret:   s.PrivateAPISecret.Value(),
 		CacheTTL: s.RevocationCacheTTL(),
+		FailMode: FailMode(s.AccessRevocationFailureMode),
 	}
-	switch s.AccessRevocationFailureMode {
-	case "", RevocationFailClosed:
-	case RevocationFailOpen:
-		cfg.FailOpen = true
-	default:
-		return cfg, fmt.Errorf("authmod: ACCESS_REVOCATION_FAILURE_MODE must be %s or %s, got %q",
-			RevocationFailClosed, RevocationFailOpen, s.AccessRevocationFailureMode)
+	if err := cfg.FailMode.check(); err != nil {
+		return cfg, fmt.Errorf("authmod: ACCESS_REVOCATION_FAILURE_MODE: %w", err)
 	}
 	return cfg, nil
+}
+
+// check accepts the two failure modes and "" (fail closed).
+func (m FailMode) check() error {
+	switch m {
+	case "", FailClosed, FailOpen:
+		return nil
+	}
+	return fmt.Errorf("failure mode must be %s or %s, got %q", FailClosed, FailOpen, string(m))
+}
+
+// NewRevocationChecker returns the [RevocationChecker] of a token mode:
+// with stateful (TOKEN_MODE=stateful) a [RemoteRevocationClient] for cfg,
+// else [NoRevocation] (stateless and hybrid tokens are never revoked, they
+// expire) and cfg is not used. Close the checker when done; closing
+// NoRevocation does nothing.
+//
+//	rc, err := authmod.RevocationConfigFromSettings(settings)
+//	...
+//	checker, err := authmod.NewRevocationChecker(rc, settings.IsStateful())
+func NewRevocationChecker(cfg RevocationConfig, stateful bool) (RevocationChecker, error) {
+	if !stateful {
+		return NoRevocation{}, nil
+	}
+	c, err := NewRemoteRevocationClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // RemoteRevocationClient is the [RevocationChecker] of stateful token mode:
@@ -160,6 +198,9 @@ func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, e
 	case cfg.MaxCacheEntries < 0:
 		return nil, errors.New("authmod: revocation: MaxCacheEntries must not be negative")
 	}
+	if err := cfg.FailMode.check(); err != nil {
+		return nil, fmt.Errorf("authmod: revocation: FailMode: %w", err)
+	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultRevocationTimeout
 	}
@@ -170,7 +211,7 @@ func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, e
 		url:      u.String(),
 		secret:   cfg.Secret,
 		ttl:      cfg.CacheTTL,
-		failOpen: cfg.FailOpen,
+		failOpen: cfg.FailMode == FailOpen,
 		cache:    newRevocationCache(cfg.MaxCacheEntries),
 		log:      cfg.Logger,
 		obs:      cfg.Observer,
@@ -294,7 +335,7 @@ func (r *RemoteRevocationClient) decide(err error) error {
 		return err
 	}
 	r.log.Warn("revocation check failed; token accepted (ACCESS_REVOCATION_FAILURE_MODE=fail_open)",
-		zap.String("reason", f.reason), zap.Error(f.err))
+		zap.String("reason", string(f.reason)), zap.Error(f.err))
 	if r.obs != nil {
 		r.obs.RevocationChecked(OutcomeFailOpen)
 	}
@@ -438,7 +479,7 @@ func (r *RemoteRevocationClient) Close() error {
 // but wrong (malformed, mismatched, unexpected status): those fail closed
 // even in fail_open mode.
 type revocationFailure struct {
-	reason string
+	reason Reason
 	wrong  bool
 	err    error
 }
@@ -449,5 +490,5 @@ func (f *revocationFailure) Error() string {
 
 func (f *revocationFailure) Unwrap() []error { return []error{ErrRevocationUnavailable, f.err} }
 
-// Reason returns the short reason code for logs.
-func (f *revocationFailure) Reason() string { return f.reason }
+// reasonCode returns the short reason code for logs and metrics.
+func (f *revocationFailure) reasonCode() Reason { return f.reason }

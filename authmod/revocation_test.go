@@ -73,6 +73,14 @@ func newRevocationClient(t *testing.T, url, secret string, cfg authmod.Revocatio
 
 func isUnavailable(err error) bool { return errors.Is(err, authmod.ErrRevocationUnavailable) }
 
+// failMode is the failure mode of the "failOpen" test cases.
+func failMode(failOpen bool) authmod.FailMode {
+	if failOpen {
+		return authmod.FailOpen
+	}
+	return authmod.FailClosed
+}
+
 func TestRevocationActive(t *testing.T) {
 	srv := fxtest_helpers.NewRevocationServer(t)
 	c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{})
@@ -94,14 +102,14 @@ func TestRevocationRevoked(t *testing.T) {
 	for _, failOpen := range []bool{false, true} {
 		t.Run(fmt.Sprintf("failOpen=%v", failOpen), func(t *testing.T) {
 			srv := fxtest_helpers.NewRevocationServer(t)
-			c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{FailOpen: failOpen})
+			c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{FailMode: failMode(failOpen)})
 			claims := stateClaims(time.Now().Add(time.Hour))
 			srv.Revoke(claims.ID)
 			err := c.Check(context.Background(), claims)
 			if !errors.Is(err, authmod.ErrRevoked) || isUnavailable(err) {
 				t.Fatalf("Check = %v, want ErrRevoked only", err)
 			}
-			if got := authmod.Reason(err); got == "" {
+			if got := authmod.ReasonOf(err); got == "" {
 				t.Errorf("Reason(%v) is empty", err)
 			}
 		})
@@ -161,7 +169,7 @@ func TestRevocationFailures(t *testing.T) {
 				srv := fxtest_helpers.NewRevocationServer(t)
 				url, secret := tc.setup(t, srv)
 				core, logs := observer.New(zapcore.DebugLevel)
-				c := newRevocationClient(t, url, secret, authmod.RevocationConfig{FailOpen: failOpen, Logger: zap.New(core)})
+				c := newRevocationClient(t, url, secret, authmod.RevocationConfig{FailMode: failMode(failOpen), Logger: zap.New(core)})
 				err := c.Check(context.Background(), stateClaims(time.Now().Add(time.Hour)))
 				if failOpen && tc.noAnswer {
 					if err != nil {
@@ -178,7 +186,7 @@ func TestRevocationFailures(t *testing.T) {
 				if strings.Contains(err.Error(), srv.Secret()) {
 					t.Fatalf("error leaks the secret: %v", err)
 				}
-				if authmod.Reason(err) == "" {
+				if authmod.ReasonOf(err) == "" {
 					t.Error("no reason")
 				}
 			})
@@ -262,7 +270,7 @@ func TestRevocationTimeout(t *testing.T) {
 			srv := fxtest_helpers.NewRevocationServer(t)
 			release := srv.Hold()
 			defer release()
-			c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{Timeout: 50 * time.Millisecond, FailOpen: failOpen})
+			c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{Timeout: 50 * time.Millisecond, FailMode: failMode(failOpen)})
 			err := c.Check(context.Background(), stateClaims(time.Now().Add(time.Hour)))
 			if failOpen {
 				if err != nil {
@@ -439,7 +447,7 @@ func TestRevocationCacheIsBounded(t *testing.T) {
 
 func TestRevocationNoJTI(t *testing.T) {
 	srv := fxtest_helpers.NewRevocationServer(t)
-	c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{FailOpen: true})
+	c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{FailMode: authmod.FailOpen})
 	claims := stateClaims(time.Now().Add(time.Hour))
 	claims.ID = ""
 	err := c.Check(context.Background(), claims)
@@ -456,7 +464,7 @@ func TestRevocationNoJTI(t *testing.T) {
 
 func TestRevocationClose(t *testing.T) {
 	srv := fxtest_helpers.NewRevocationServer(t)
-	c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{FailOpen: true})
+	c := newRevocationClient(t, srv.URL(), srv.Secret(), authmod.RevocationConfig{FailMode: authmod.FailOpen})
 	if err := c.Check(context.Background(), stateClaims(time.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
@@ -507,6 +515,7 @@ func TestNewRemoteRevocationClientValidates(t *testing.T) {
 		{"negative TTL", authmod.RevocationConfig{URL: "http://auth/jti", Secret: "s", CacheTTL: -time.Second}},
 		{"negative timeout", authmod.RevocationConfig{URL: "http://auth/jti", Secret: "s", Timeout: -time.Second}},
 		{"negative cache size", authmod.RevocationConfig{URL: "http://auth/jti", Secret: "s", MaxCacheEntries: -1}},
+		{"unknown failure mode", authmod.RevocationConfig{URL: "http://auth/jti", Secret: "s", FailMode: "fail_sideways"}},
 	} {
 		if _, err := authmod.NewRemoteRevocationClient(tc.cfg); err == nil {
 			t.Errorf("%s: no error", tc.name)
@@ -525,16 +534,46 @@ func TestRevocationConfigFromSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.URL != s.IntrospectionURL || cfg.Secret != "shh-0123456789" || cfg.CacheTTL != 7*time.Second || !cfg.FailOpen {
+	if cfg.URL != s.IntrospectionURL || cfg.Secret != "shh-0123456789" || cfg.CacheTTL != 7*time.Second || cfg.FailMode != authmod.FailOpen {
 		t.Fatalf("cfg = %+v", cfg)
 	}
 	s.AccessRevocationFailureMode = "fail_closed"
-	if cfg, _ := authmod.RevocationConfigFromSettings(s); cfg.FailOpen {
+	if cfg, _ := authmod.RevocationConfigFromSettings(s); cfg.FailMode != authmod.FailClosed {
 		t.Fatal("fail_closed read as fail_open")
+	}
+	s.AccessRevocationFailureMode = ""
+	if cfg, err := authmod.RevocationConfigFromSettings(s); err != nil || cfg.FailMode == authmod.FailOpen {
+		t.Fatalf("an empty failure mode must fail closed: %+v, %v", cfg, err)
 	}
 	s.AccessRevocationFailureMode = "fail_sideways"
 	if _, err := authmod.RevocationConfigFromSettings(s); err == nil {
 		t.Fatal("unknown failure mode accepted")
+	}
+	if _, err := authmod.RevocationConfigFromSettings(nil); err == nil {
+		t.Fatal("nil settings accepted")
+	}
+}
+
+// TestNewRevocationChecker: the checker of each token mode.
+func TestNewRevocationChecker(t *testing.T) {
+	c, err := authmod.NewRevocationChecker(authmod.RevocationConfig{}, false)
+	if err != nil || c != (authmod.NoRevocation{}) {
+		t.Fatalf("stateless: %T, %v; want NoRevocation (the config is not used)", c, err)
+	}
+	if _, err := authmod.NewRevocationChecker(authmod.RevocationConfig{}, true); err == nil {
+		t.Fatal("stateful without URL and secret accepted")
+	}
+	srv := fxtest_helpers.NewRevocationServer(t)
+	c, err = authmod.NewRevocationChecker(authmod.RevocationConfig{URL: srv.URL(), Secret: srv.Secret()}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if _, ok := c.(*authmod.RemoteRevocationClient); !ok {
+		t.Fatalf("stateful: %T, want *RemoteRevocationClient", c)
+	}
+	if err := c.Check(context.Background(), stateClaims(time.Now().Add(time.Hour))); err != nil {
+		t.Fatalf("active token: %v", err)
 	}
 }
 

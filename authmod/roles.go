@@ -113,9 +113,9 @@ func (h RoleHierarchy) Without(role Role) RoleHierarchy {
 // same rank; old is no longer known. It is for issuers that spell a role
 // differently. If old is unknown or new is empty, h is returned unchanged.
 //
-// Guards built from a renamed constant (e.g. RequireAdmin after
-// Renamed(RoleAdmin, "administrator")) no longer find their role and fail at
-// construction; use RequireRole("administrator") instead.
+// Accesses built from a renamed constant (e.g. AtLeast(RoleAdmin) after
+// Renamed(RoleAdmin, "administrator")) no longer find their role and fail the
+// route's declaration; use AtLeast("administrator") instead.
 func (h RoleHierarchy) Renamed(old, new Role) RoleHierarchy {
 	rank, ok := h.ranks[old]
 	if !ok || new == "" || old == new {

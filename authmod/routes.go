@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/openapi"
@@ -29,8 +30,11 @@ const (
 	ExtensionOwner        = "x-m8fx-owner"
 )
 
-// Access says who may call a route guarded with [Authenticator.Require].
+// Access says who may call a route guarded with [Authenticator.Require]:
+// [AnyUser], [AtLeast], [AnyOf], [Superuser] or [OwnerOr]. The zero Access
+// admits no one (its guard fails the route's declaration).
 type Access struct {
+	anyUser   bool
 	min       Role
 	anyOf     []Role
 	superuser bool
@@ -39,8 +43,8 @@ type Access struct {
 }
 
 // AnyUser admits every authenticated, active user whose role is known to
-// the hierarchy.
-func AnyUser() Access { return Access{min: RoleUser} }
+// the hierarchy, whatever its rank.
+func AnyUser() Access { return Access{anyUser: true} }
 
 // AtLeast admits active users whose role ranks at least min in the role
 // hierarchy.
@@ -78,31 +82,58 @@ func OwnerOr[In any](owner func(ctx context.Context, in *In) (uuid.UUID, error),
 	}
 }
 
-// Require returns the guard of access, a route option of httpmod.Route and
-// httpmod.Handle: it authenticates the request before the input is bound
-// (401 without or with an invalid token, 403 for an inactive user or a role
-// not admitted, 503 with Retry-After when keys or revocation are
-// unavailable) and documents the route's bearer security, its required role
-// and those answers. A role unknown to the hierarchy fails the route's
+// Require returns the guard of access. It is a route option of
+// httpmod.Route and httpmod.Handle: it authenticates the request before the
+// input is bound (401 without or with an invalid token, 403 for an inactive
+// user or a role not admitted, 503 with Retry-After when keys or revocation
+// are unavailable) and documents the route's bearer security, its required
+// role and those answers. A role unknown to the hierarchy fails the route's
 // declaration (so the app's start) with one line.
 //
 //	httpmod.Route(r, http.MethodPost, "/items/", h.create, auth.Require(authmod.AtLeast(authmod.RoleWriter)))
+//
+// On a raw gin route, use the guard's gin handler; the handler reads the
+// user with [UserFromContext](c):
+//
+//	r.DELETE("/items/:id", auth.Require(authmod.AtLeast(authmod.RoleAdmin)).GuardHandler(), deleteItem)
+//
+// There, an access the hierarchy cannot satisfy (an unknown role) answers
+// every request with 500 and logs the mistake at error level: it never
+// admits anyone. So does an [OwnerOr] access, which needs a typed route (its
+// input names the resource).
 func (a *Authenticator) Require(access Access) httpmod.Guard {
 	g := &guard{auth: a, access: access}
 	g.err = a.checkAccess(access)
 	if g.err == nil {
 		g.handler = a.guard(a.rule(access))
+	} else {
+		g.handler = a.misconfigured(g.err)
 	}
 	if access.owner != nil {
-		return &ownerGuard{guard: g}
+		return &ownerGuard{guard: g, raw: a.misconfigured(errOwnerOnRawRoute)}
 	}
 	return g
+}
+
+// errOwnerOnRawRoute is the mistake of an OwnerOr guard on a raw gin route.
+var errOwnerOnRawRoute = errors.New("authmod: an OwnerOr access needs a typed httpmod route (its input names the resource)")
+
+// misconfigured is the gin handler of a guard whose access cannot be
+// satisfied: it refuses every request with 500, logging why.
+func (a *Authenticator) misconfigured(err error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		a.log.Error("route guard misconfigured; request refused",
+			zap.Error(err), zap.String("method", c.Request.Method), zap.String("path", c.Request.URL.Path))
+		abortMisconfigured(c)
+	}
 }
 
 // checkAccess refuses roles the hierarchy does not know.
 func (a *Authenticator) checkAccess(access Access) error {
 	roles := slices.Clone(access.anyOf)
 	switch {
+	case access.anyUser:
+		return nil
 	case access.superuser:
 		roles = append(roles, RoleSuperadmin)
 	case len(access.anyOf) == 0 && access.min != "":
@@ -120,10 +151,10 @@ func (a *Authenticator) checkAccess(access Access) error {
 
 // rule is the check of access after authentication; an owner access
 // admits every known role here and decides in Authorize.
-func (a *Authenticator) rule(access Access) func(*User) string {
+func (a *Authenticator) rule(access Access) func(*User) Reason {
 	switch {
 	case access.superuser:
-		return func(u *User) string {
+		return func(u *User) Reason {
 			if !a.hierarchy.AtLeast(u.Role, RoleSuperadmin) {
 				return "insufficient_role"
 			}
@@ -133,21 +164,21 @@ func (a *Authenticator) rule(access Access) func(*User) string {
 			return ""
 		}
 	case len(access.anyOf) > 0:
-		return func(u *User) string {
+		return func(u *User) Reason {
 			if !slices.Contains(access.anyOf, u.Role) {
 				return "role_not_admitted"
 			}
 			return ""
 		}
-	case access.owner != nil || access.min == RoleUser:
-		return func(u *User) string {
+	case access.anyUser || access.owner != nil || access.min == RoleUser:
+		return func(u *User) Reason {
 			if !a.hierarchy.Known(u.Role) {
 				return "unknown_role"
 			}
 			return ""
 		}
 	default:
-		return func(u *User) string {
+		return func(u *User) Reason {
 			if !a.hierarchy.AtLeast(u.Role, access.min) {
 				return "insufficient_role"
 			}
@@ -196,7 +227,7 @@ func (g *guard) GuardDoc() openapi.Operation {
 		ext[ExtensionRequiredRole] = string(access.min)
 		ext[ExtensionOwner] = true
 		rule = "the owner of the resource, or an active user with role `" + string(access.min) + "` or higher"
-	case access.min == RoleUser:
+	case access.anyUser || access.min == RoleUser:
 		rule = "an active user"
 	default:
 		ext[ExtensionRequiredRole] = string(access.min)
@@ -233,15 +264,29 @@ func (g *guard) GuardDoc() openapi.Operation {
 	}
 }
 
-// ownerGuard is a guard that decides with the route's input.
-type ownerGuard struct{ *guard }
+// ownerGuard is a guard that decides with the route's input. The guard
+// Require returns has raw set: used on a raw gin route (where there is no
+// input to decide with) it refuses every request. ConfigureRoute registers
+// a copy without raw, whose handler admits every known role and leaves the
+// decision to Authorize.
+type ownerGuard struct {
+	*guard
+	raw gin.HandlerFunc
+}
 
 func (g *ownerGuard) ConfigureRoute(c *httpmod.RouteConfig) {
 	if g.err != nil {
 		c.Fail(g.err)
 		return
 	}
-	c.Guards = append(c.Guards, g)
+	c.Guards = append(c.Guards, &ownerGuard{guard: g.guard})
+}
+
+func (g *ownerGuard) GuardHandler() gin.HandlerFunc {
+	if g.raw != nil {
+		return g.raw
+	}
+	return g.handler
 }
 
 func (g *ownerGuard) InputType() reflect.Type { return g.access.input }

@@ -203,7 +203,7 @@ func vtToken(t testing.TB, alg string, mutate func(h, c map[string]any)) string 
 
 // vtCheck validates token and checks the outcome: wantReason "" means
 // accepted.
-func vtCheck(t testing.TB, v *Validator, token, wantReason string) *Claims {
+func vtCheck(t testing.TB, v *Validator, token string, wantReason Reason) *Claims {
 	t.Helper()
 	c, err := v.Validate(context.Background(), token)
 	if wantReason == "" {
@@ -221,7 +221,7 @@ func vtCheck(t testing.TB, v *Validator, token, wantReason string) *Claims {
 	if c != nil {
 		t.Fatal("claims returned with an error")
 	}
-	if got := Reason(err); got != wantReason {
+	if got := ReasonOf(err); got != wantReason {
 		t.Fatalf("reason = %q, want %q (err: %v; chain: %+v)", got, wantReason, err, vtChain(err))
 	}
 	wantSentinel := ErrInvalidToken
@@ -231,7 +231,7 @@ func vtCheck(t testing.TB, v *Validator, token, wantReason string) *Claims {
 	if !errors.Is(err, wantSentinel) {
 		t.Fatalf("error %v does not wrap %v", err, wantSentinel)
 	}
-	if msg := err.Error(); msg != wantSentinel.Error()+": "+wantReason {
+	if msg := err.Error(); msg != wantSentinel.Error()+": "+string(wantReason) {
 		t.Fatalf("error message %q carries more than the sentinel and reason", msg)
 	}
 	if len(token) >= 8 && strings.Contains(err.Error(), token) {
@@ -313,7 +313,7 @@ type vtCase struct {
 	alg    string                 // token/config algorithm, default RS256
 	cfg    func(*ValidatorConfig) // optional config change
 	token  func(t testing.TB) string
-	reason string // "" = accepted
+	reason Reason // "" = accepted
 }
 
 func vtRunCases(t *testing.T, cases []vtCase) {

@@ -2,6 +2,8 @@ package dbmod
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/m8fx/kit/settingsmod"
@@ -81,9 +83,33 @@ func (c Config) Table(name string) string {
 	return c.TablesPrefix + "_" + name
 }
 
-// memory reports whether the config names a private in-memory SQLite
-// database, which lives as long as its single connection.
-func (c Config) memory() bool { return c.Kind == Sqlite && c.Name == sqliteMemoryName }
+// memory reports whether the config names an in-memory SQLite database,
+// which lives as long as its single connection.
+func (c Config) memory() bool {
+	if c.Kind != Sqlite {
+		return false
+	}
+	target, _ := c.sqliteTarget()
+	return target == sqliteMemoryTarget
+}
+
+// sqliteTarget is what a SQLite config designates, read from its DSN: the
+// database file's path, or ":memory:" for an in-memory database. private
+// reports an in-memory database of its own (not a shared-cache one, which
+// other connections of the process may open). A DSN that does not parse
+// counts as naming Target.
+func (c Config) sqliteTarget() (target string, private bool) {
+	dsn, target, err := buildSqliteDSN(strings.TrimSpace(c.DSN.Value()))
+	if err != nil {
+		return c.Target, c.Target == sqliteMemoryTarget
+	}
+	if target != sqliteMemoryTarget {
+		return target, false
+	}
+	_, query, _ := strings.Cut(dsn, "?")
+	params, _ := url.ParseQuery(query) // buildSqliteDSN parsed it
+	return target, params.Get("cache") != "shared"
+}
 
 // ConfigFromSettings validates the DB_* settings ([settingsmod.Settings.ValidateDatabase])
 // and builds the [Config]:

@@ -2,14 +2,12 @@ package dbmod
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/m8fx/kit/settingsmod"
 )
@@ -35,58 +33,6 @@ func dbSettings(t *testing.T, kv ...string) *settingsmod.Settings {
 		t.Fatal(err)
 	}
 	return s
-}
-
-func TestPostgresAssembly(t *testing.T) {
-	s := dbSettings(t, "SELECTED_DB", "Postgres", "DB_HOST", "db.internal", "DB_PORT", "5433",
-		"DB_DATABASE", "my app/db", "DB_USER", "app@corp", "DB_PASSWORD", specialPassword, "DB_CONNECT_TIMEOUT_SECONDS", "7")
-	cfg, err := ConfigFromSettings(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pc, err := pgx.ParseConfig(cfg.DSN.Value())
-	if err != nil {
-		t.Fatalf("assembled DSN does not parse: %v", err)
-	}
-	if pc.Password != specialPassword || pc.User != "app@corp" || pc.Host != "db.internal" || pc.Port != 5433 ||
-		pc.Database != "my app/db" || pc.ConnectTimeout != 7*time.Second {
-		t.Fatalf("round trip: user %q password %q host %q port %d db %q timeout %s", pc.User, pc.Password, pc.Host, pc.Port, pc.Database, pc.ConnectTimeout)
-	}
-	if cfg.Target != "db.internal:5433/my app/db" || cfg.Name != "my app/db" {
-		t.Fatalf("target %q name %q", cfg.Target, cfg.Name)
-	}
-	if cfg.ConnMaxLifetime != 240*time.Second || cfg.MaxOpenConns != 10 || cfg.MaxIdleConns != 5 || cfg.ConnMaxIdleTime != time.Minute {
-		t.Fatalf("pool knobs: %+v", cfg)
-	}
-	if strings.Contains(fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), "w/rd") {
-		t.Fatal("formatting the Config shows the password")
-	}
-}
-
-func TestMysqlAssembly(t *testing.T) {
-	s := dbSettings(t, "SELECTED_DB", "Mysql", "DB_HOST", "::1", "DB_PORT", "3307",
-		"DB_DATABASE", "app", "DB_USER", "app", "DB_PASSWORD", specialPassword, "DB_CONNECT_TIMEOUT_SECONDS", "3",
-		"DB_CONN_MAX_LIFETIME_SECONDS", "3600")
-	cfg, err := ConfigFromSettings(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, err := mysql.ParseDSN(cfg.DSN.Value())
-	if err != nil {
-		t.Fatalf("assembled DSN does not parse: %v", err)
-	}
-	if mc.Passwd != specialPassword || mc.User != "app" || mc.Addr != "[::1]:3307" || mc.DBName != "app" {
-		t.Fatalf("round trip: %q %q %q %q", mc.User, mc.Passwd, mc.Addr, mc.DBName)
-	}
-	if !mc.ParseTime || mc.Loc != time.UTC || mc.Timeout != 3*time.Second || mc.ReadTimeout != MysqlIOTimeout || mc.WriteTimeout != MysqlIOTimeout {
-		t.Fatalf("driver options: parseTime %v loc %v timeout %s read %s write %s", mc.ParseTime, mc.Loc, mc.Timeout, mc.ReadTimeout, mc.WriteTimeout)
-	}
-	if cfg.ConnMaxLifetime != MysqlMaxConnLifetime || cfg.ConnMaxLifetime >= 5*time.Minute {
-		t.Fatalf("MySQL lifetime %s not capped", cfg.ConnMaxLifetime)
-	}
-	if cfg.Target != "[::1]:3307/app" {
-		t.Fatalf("target %q", cfg.Target)
-	}
 }
 
 func TestMysqlLifetimeCap(t *testing.T) {
@@ -172,36 +118,6 @@ func TestDatabaseURLForms(t *testing.T) {
 	}
 }
 
-func TestSqliteDSNParameters(t *testing.T) {
-	tests := []struct {
-		database string
-		want     []string
-		absent   []string
-	}{
-		{"app.db", []string{"file:app.db?", "busy_timeout%285000%29", "journal_mode%28WAL%29", "foreign_keys%281%29", "_txlock=immediate", "synchronous%28NORMAL%29"}, nil},
-		{":memory:", []string{"file::memory:?", "busy_timeout", "foreign_keys"}, []string{"WAL", "_txlock"}},
-		{"dir #1/a%b.db", []string{"file:dir %231/a%25b.db?"}, nil},
-		{"app.db?_busy_timeout=100&_txlock=deferred", []string{"_busy_timeout=100", "_txlock=deferred"}, []string{"busy_timeout%28", "immediate"}},
-	}
-	for _, tt := range tests {
-		cfg, err := ConfigFromSettings(dbSettings(t, "SELECTED_DB", "Sqlite", "DB_DATABASE", tt.database))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dsn := cfg.DSN.Value()
-		for _, w := range tt.want {
-			if !strings.Contains(dsn, w) {
-				t.Errorf("%s: DSN %q lacks %q", tt.database, dsn, w)
-			}
-		}
-		for _, a := range tt.absent {
-			if strings.Contains(dsn, a) {
-				t.Errorf("%s: DSN %q has %q", tt.database, dsn, a)
-			}
-		}
-	}
-}
-
 func TestConfigErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -237,24 +153,5 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("error shows the password: %v", err)
 			}
 		})
-	}
-}
-
-func TestRedactor(t *testing.T) {
-	r := newRedactor(specialPassword, "")
-	tests := []string{
-		"auth failed for password " + specialPassword,
-		"dial postgres://u:" + url.QueryEscape(specialPassword) + "@db:5432/app: refused",
-		"path " + url.PathEscape(specialPassword),
-		"host=db password=hunter2 user=u",
-	}
-	for _, msg := range tests {
-		got := r.String(msg)
-		if strings.Contains(got, "w/rd") || strings.Contains(got, "w%2Frd") || strings.Contains(got, "hunter2") {
-			t.Errorf("redact(%q) = %q", msg, got)
-		}
-	}
-	if got := newRedactor("x").String("x marks the spot"); got != "x marks the spot" {
-		t.Errorf("a one-character password blanked text: %q", got)
 	}
 }

@@ -35,6 +35,10 @@ type DB struct {
 	closed bool
 
 	bun atomic.Pointer[bun.DB]
+
+	// migrating holds a token while a SQLite migration of this DB runs
+	// (see lockSqlite); a channel, so that waiting honours ctx.
+	migrating chan struct{}
 }
 
 // ErrNotStarted is the panic value of [DB.Bun] and [DB.SQL] and the error of
@@ -54,7 +58,7 @@ func New(cfg Config, log *zap.Logger) (*DB, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &DB{cfg: cfg, log: log}, nil
+	return &DB{cfg: cfg, log: log, migrating: make(chan struct{}, 1)}, nil
 }
 
 // StartPolicy is the wait [DB.Start] uses: attempts every 100ms, backing off
@@ -111,8 +115,12 @@ func (d *DB) WaitReady(ctx context.Context, p WaitPolicy) error {
 // builds the *bun.DB (dialect feature detection happens here, against a
 // server that answers) and installs the debug query hook when configured. On
 // failure the pool is closed again and the error says which database did not
-// answer, without credentials. Start after a successful Start does nothing.
+// answer, without credentials. Start after a successful Start does nothing;
+// after [DB.Close] it fails.
 func (d *DB) Start(ctx context.Context) error {
+	if d.isClosed() {
+		return errClosed
+	}
 	if d.Started() {
 		return nil
 	}
@@ -163,6 +171,12 @@ func (d *DB) Close() error {
 	}
 	d.log.Info("database pool closed", zap.String("target", d.cfg.Target))
 	return nil
+}
+
+func (d *DB) isClosed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closed
 }
 
 // Started reports whether [DB.Start] succeeded (and so [DB.Bun] may be called).

@@ -117,10 +117,29 @@
 //
 // # Migration files
 //
-// bun names a Go migration after its file and refuses (with a panic in
-// Migrations.MustRegister) any file not named YYYYMMDDHHMMSS_name.go, and
-// any SQL file not named YYYYMMDDHHMMSS_name.up.sql or .down.sql; the
-// timestamp orders the migrations. Register them with [RegisterMigration]
-// and [DiscoverMigrations] instead: a bad name is then an error naming the
-// file and the rule, and the app fails at start with that one line.
+// bun names a migration after its file, by this rule (bun v1.3.0, package
+// migrate) on the file's base name: 1 to 14 digits, "_", a comment of
+// lower-case letters, digits, "_" and "-", then a "." and the rest:
+//
+//	20240101120000_create_items.go        a Go migration
+//	20240101120000_create_items.up.sql    the up half of a SQL migration
+//	20240101120000_create_items.down.sql  its down half
+//	20240101120000_create_items.tx.up.sql a SQL migration run in a transaction
+//
+// The digits are the migration's name in the history table, and migrations
+// run in the order of their names compared as strings: use a UTC timestamp
+// of 14 digits (YYYYMMDDHHMMSS). bun refuses any other name (create_items.go,
+// 20240101120000_CreateItems.up.sql), with a panic in
+// Migrations.MustRegister. Register migrations with [RegisterMigration] and
+// [DiscoverMigrations] instead: a bad name, or a name used twice, is then an
+// error naming the file and the rule, and the app fails at start with that
+// one line.
+//
+// # Migration locks
+//
+// [DB.Migrate] serializes concurrent migrations: an advisory lock on the
+// servers; on SQLite a lock of the DB value and, for a file, a flock on
+// <file>.migrate.lock beside it plus bun's lock table. dbmod keeps no state
+// outside the DB values, so two apps in one process never wait for each
+// other unless they migrate the same database.
 package dbmod

@@ -9,8 +9,11 @@ import (
 	"github.com/m8fx/kit/settingsmod"
 )
 
-// sqliteMemoryName is Config.Name of a private in-memory database.
-const sqliteMemoryName = "memory"
+// Config.Name and Config.Target of an in-memory database.
+const (
+	sqliteMemoryName   = "memory"
+	sqliteMemoryTarget = ":memory:"
+)
 
 // sqliteDSN fills cfg.DSN, Target and Name for SELECTED_DB=Sqlite.
 //
@@ -44,7 +47,7 @@ func sqliteDSN(s *settingsmod.Settings, cfg *Config) error {
 	cfg.DSN = settingsmod.Secret(dsn)
 	cfg.Target = target
 	cfg.Name = sqliteMemoryName
-	if target != ":memory:" {
+	if target != sqliteMemoryTarget {
 		cfg.Name = filepath.Base(target)
 	}
 	return nil

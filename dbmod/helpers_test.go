@@ -14,14 +14,14 @@ import (
 	"github.com/m8fx/kit/settingsmod"
 )
 
-// servers are the real engines the tests run against (DSNs from
+// serverKinds are the real engines the tests run against (DSNs from
 // M8FX_TEST_POSTGRES_DSN / M8FX_TEST_MYSQL_DSN).
-var servers = []string{"Postgres", "Mysql"}
+func serverKinds() []string { return []string{"Postgres", "Mysql"} }
 
 // eachServer runs fn as a subtest per server, skipped (or failed under
 // M8FX_REQUIRE_DB=1) when the server's DSN is unset.
 func eachServer(t *testing.T, fn func(t *testing.T, kind, dsn string)) {
-	for _, kind := range servers {
+	for _, kind := range serverKinds() {
 		t.Run(kind, func(t *testing.T) {
 			fn(t, kind, fxtest_helpers.DatabaseDSN(t, kind))
 		})
@@ -90,4 +90,29 @@ func closedPort(t *testing.T) string {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	return addr
+}
+
+// startSqlite starts a DB on database (a path or ":memory:") and closes it
+// when the test ends.
+func startSqlite(t *testing.T, database string) *dbmod.DB {
+	t.Helper()
+	s := &settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: database, TablesPrefix: "t",
+		DBMaxOpenConns: 10, DBMaxIdleConns: 5, DBConnectTimeoutSeconds: 5}
+	cfg, err := dbmod.ConfigFromSettings(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := dbmod.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := db.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

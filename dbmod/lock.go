@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"sync"
 	"time"
 
 	"github.com/uptrace/bun/migrate"
@@ -23,10 +22,10 @@ const (
 	unlockTimeout = 5 * time.Second
 )
 
-// sqliteMigrations serializes migrations of SQLite databases inside the
-// process (an in-memory database has no lock table worth the name, and
-// tests open one file from several DBs).
-var sqliteMigrations sync.Mutex
+// migrateLockSuffix names the OS lock file of a SQLite database: the
+// migrations of app.db are serialized by a flock on app.db.migrate.lock,
+// which stays beside the database.
+const migrateLockSuffix = ".migrate.lock"
 
 // lockMigrations takes the engine's migrations lock and returns its release.
 func (d *DB) lockMigrations(ctx context.Context, m *migrate.Migrator) (func(), error) {
@@ -117,35 +116,47 @@ func discard(conn *sql.Conn) {
 	_ = conn.Close()
 }
 
-// lockSqlite takes the in-process mutex and, for a file, bun's lock-table row.
+// lockSqlite serializes the migrations of a SQLite database, in three
+// layers:
+//
+//   - the DB's own semaphore: the migrations of one DB value never overlap,
+//     and that is all a private in-memory database needs (it lives in the
+//     DB's single connection, so no other DB can see it);
+//   - for a file, an OS lock (flock) on the file beside it named
+//     <file>.migrate.lock ([migrateLockSuffix]): it serializes every DB value
+//     and every process that migrates that file, in this process or
+//     another, and the OS releases it when a process dies;
+//   - for a file or a shared-cache in-memory database, bun's lock table,
+//     which also covers a migrator that does not take the OS lock.
 func (d *DB) lockSqlite(ctx context.Context, m *migrate.Migrator) (func(), error) {
-	sqliteMigrations.Lock()
-	if d.cfg.memory() {
-		return sqliteMigrations.Unlock, nil
+	select {
+	case d.migrating <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for another migration of this DB: %w", ctx.Err())
 	}
-	if err := m.Init(ctx); err != nil {
-		sqliteMigrations.Unlock()
+	release := func() { <-d.migrating }
+	target, private := d.cfg.sqliteTarget()
+	if private {
+		return release, nil
+	}
+	if target != sqliteMemoryTarget {
+		unlockFile, err := lockFile(ctx, target+migrateLockSuffix)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		releaseDB := release
+		release = func() {
+			unlockFile()
+			releaseDB()
+		}
+	}
+	if err := d.lockTable(ctx, m); err != nil {
+		release()
 		return nil, err
 	}
-	for {
-		err := m.Lock(ctx)
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			sqliteMigrations.Unlock()
-			return nil, fmt.Errorf("another process holds the migrations lock (a row in %s; delete it if no migration is running): %w",
-				d.Table(MigrationLocksTable), err)
-		}
-		t := time.NewTimer(lockRetry)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-		}
-	}
 	return func() {
-		defer sqliteMigrations.Unlock()
+		defer release()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
 		defer cancel()
 		if err := m.Unlock(ctx); err != nil {
@@ -153,4 +164,34 @@ func (d *DB) lockSqlite(ctx context.Context, m *migrate.Migrator) (func(), error
 				zap.String("table", d.Table(MigrationLocksTable)), zap.String("error", d.redactor().String(err.Error())))
 		}
 	}, nil
+}
+
+// lockTable takes bun's lock-table row, retrying until ctx is done.
+func (d *DB) lockTable(ctx context.Context, m *migrate.Migrator) error {
+	if err := m.Init(ctx); err != nil {
+		return err
+	}
+	for {
+		err := m.Lock(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("another process holds the migrations lock (a row in %s; delete it if no migration is running): %w",
+				d.Table(MigrationLocksTable), err)
+		}
+		_ = sleep(ctx, lockRetry) // when ctx is done, the next try ends the loop
+	}
+}
+
+// sleep waits for d or until ctx is done, and returns ctx's error then.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

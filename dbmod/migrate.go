@@ -53,10 +53,13 @@ const (
 // Concurrent calls — two replicas starting together — are serialized by a
 // lock that a crashed process cannot leave behind on the servers:
 // pg_advisory_lock on PostgreSQL and GET_LOCK on MySQL/MariaDB, both held by
-// one connection of the pool (so DB_MAX_OPEN_CONNS must not be 1); on SQLite
-// a process-wide mutex plus, for files, bun's lock table (a row that a
-// process killed while migrating leaves behind: delete it from
-// <prefix>_bun_migration_locks). Waiting for the lock is bounded by ctx.
+// one connection of the pool (so DB_MAX_OPEN_CONNS must not be 1). On SQLite
+// the migrations of one DB never overlap; for a file, every DB value and
+// process that migrates it also takes an OS lock (flock) on
+// <file>.migrate.lock, a file left beside the database, and bun's lock table
+// (a row that a process killed while migrating leaves behind: delete it from
+// <prefix>_bun_migration_locks). A private in-memory database needs nothing
+// more: no other DB sees it. Waiting for the lock is bounded by ctx.
 //
 // bun names each migration after its file (see [RegisterMigration] for the
 // rule); register Go migrations with [RegisterMigration] and SQL files with
@@ -98,10 +101,12 @@ func (d *DB) Migrate(ctx context.Context, ms *migrate.Migrations) error {
 // migrationNameRule is bun's naming rule for migration files, as dbmod's
 // errors state it.
 const migrationNameRule = `YYYYMMDDHHMMSS_name.go (Go) or YYYYMMDDHHMMSS_name.up.sql and .down.sql (SQL), ` +
-	`name in lower-case letters, digits, "_" and "-"`
+	`name in lower-case letters, digits, "_" and "-", e.g. 20240101120000_create_items.up.sql`
 
-// migrationFileRE is bun's rule (github.com/uptrace/bun/migrate): up to 14
-// digits (a timestamp: the migration's name and its order), "_", a comment.
+// migrationFileRE is bun v1.3.0's rule (fnameRE in
+// github.com/uptrace/bun/migrate/migrations.go), applied to the file's base
+// name: 1 to 14 digits (the migration's name, which orders it), "_", a
+// comment of lower-case letters, digits, "_" and "-", then a ".".
 var migrationFileRE = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)\.`)
 
 // migrationName is bun's name and comment of the migration in file, or an
@@ -115,16 +120,38 @@ func migrationName(file string) (name, comment string, err error) {
 	return m[1], m[2], nil
 }
 
+// registered returns the migrations of ms by name.
+func registered(ms *migrate.Migrations) map[string]migrate.Migration {
+	out := map[string]migrate.Migration{}
+	for _, m := range ms.Sorted() {
+		out[m.Name] = m
+	}
+	return out
+}
+
 // RegisterMigration adds up and down to ms as the Go migration of the file
 // that calls it, like bun's Migrations.Register, but returns an error naming
 // the file and the rule when bun would refuse the file's name (where bun's
 // MustRegister panics).
 //
-// The rule: the file is named YYYYMMDDHHMMSS_name.go. The timestamp (up to
-// 14 digits, UTC by convention) is the migration's name in the history table
-// and sets the order in which migrations run; name is lower-case letters,
-// digits, "_" and "-", e.g. 20261127000001_create_items.go. SQL migrations
-// follow the same rule with .up.sql and .down.sql ([DiscoverMigrations]).
+// The rule is bun's (v1.3.0, package migrate), on the file's base name:
+//
+//   - it starts with 1 to 14 digits: the migration's name, its key in the
+//     history table. Migrations run in the order of their names compared as
+//     strings ("10" before "9"), so use a UTC timestamp of exactly 14
+//     digits, YYYYMMDDHHMMSS;
+//   - then "_" and the comment: at least one lower-case ASCII letter, digit,
+//     "_" or "-", up to the first ".";
+//   - then ".go" for a Go migration; SQL migrations end in ".up.sql" and
+//     ".down.sql" (".tx.up.sql" and ".tx.down.sql" run in a transaction),
+//     see [DiscoverMigrations].
+//
+// So 20240101120000_create_items.go and 20240101120000_create_items.up.sql
+// are accepted; create_items.go (no number), 20240101120000_CreateItems.go
+// (upper case), 20240101120000-create_items.go (no "_"),
+// 20240101120000_.go (no comment) and 202401011200001_x.go (15 digits) are
+// refused. Each name belongs to one migration: a name already in ms is an
+// error too (bun would keep both).
 //
 //	// 20261127000001_create_items.go
 //	func createItems(ms *migrate.Migrations) error {
@@ -139,12 +166,19 @@ func RegisterMigration(ms *migrate.Migrations, up, down migrate.MigrationFunc) e
 	if !ok {
 		return fmt.Errorf("dbmod: RegisterMigration: cannot tell the calling file")
 	}
+	if ms == nil {
+		return fmt.Errorf("dbmod: migration file %s: the *migrate.Migrations is nil", file)
+	}
 	if up == nil {
 		return fmt.Errorf("dbmod: migration file %s: the up function is nil", file)
 	}
 	name, comment, err := migrationName(file)
 	if err != nil {
 		return err
+	}
+	if prev, ok := registered(ms)[name]; ok {
+		return fmt.Errorf("dbmod: migration file %s: migration %s is already registered (comment %q): "+
+			"each migration needs a name of its own", file, name, prev.Comment)
 	}
 	ms.Add(migrate.Migration{Name: name, Comment: comment, Up: goMigration(up), Down: goMigration(down)})
 	return nil
@@ -160,26 +194,54 @@ func goMigration(fn migrate.MigrationFunc) func(context.Context, *migrate.Migrat
 
 // DiscoverMigrations adds to ms the SQL migrations of fsys (the files ending
 // in .up.sql and .down.sql, in every directory, like bun's
-// Migrations.Discover) and returns an error naming the first file whose name
-// bun would refuse, with the rule (see [RegisterMigration]):
+// Migrations.Discover; other files are ignored) and returns an error naming
+// the first file whose name bun would refuse, with the rule (see
+// [RegisterMigration]): 20240101120000_create_items.up.sql and
+// 20240101120000_create_items.down.sql are the two halves of migration
+// 20240101120000, comment create_items. Two files of one name with another
+// comment, or a name that ms already holds, are errors too.
 //
 //	//go:embed migrations/*.sql
 //	var sqlFiles embed.FS
 //
 //	if err := dbmod.DiscoverMigrations(ms, sqlFiles); err != nil { return nil, err }
 func DiscoverMigrations(ms *migrate.Migrations, fsys fs.FS) error {
+	if ms == nil || fsys == nil {
+		return fmt.Errorf("dbmod: DiscoverMigrations: the *migrate.Migrations or the fs.FS is nil")
+	}
+	before := registered(ms)
+	var walkErr error
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".up.sql") || strings.HasSuffix(p, ".down.sql")) {
+		if err != nil {
+			walkErr = err
 			return err
 		}
-		_, _, err = migrationName(p)
-		return err
+		if d.IsDir() || !(strings.HasSuffix(p, ".up.sql") || strings.HasSuffix(p, ".down.sql")) {
+			return nil
+		}
+		name, _, err := migrationName(p)
+		if err != nil {
+			return err
+		}
+		if prev, ok := before[name]; ok {
+			return fmt.Errorf("dbmod: migration file %s: migration %s is already registered (comment %q): "+
+				"each migration needs a name of its own", p, name, prev.Comment)
+		}
+		return nil
 	})
+	if walkErr != nil {
+		return fmt.Errorf("dbmod: discovering SQL migrations: %w", walkErr)
+	}
 	if err != nil {
 		return err
 	}
-	if err := ms.Discover(fsys); err != nil {
+	// Discover into a set of its own, so that ms is unchanged on error.
+	found := migrate.NewMigrations()
+	if err := found.Discover(fsys); err != nil {
 		return fmt.Errorf("dbmod: discovering SQL migrations: %w", err)
+	}
+	for _, m := range found.Sorted() {
+		ms.Add(m)
 	}
 	return nil
 }

@@ -2,10 +2,12 @@ package dbmod_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
@@ -16,7 +18,6 @@ import (
 
 	"github.com/m8fx/kit/dbmod"
 	"github.com/m8fx/kit/fxtest_helpers"
-	"github.com/m8fx/kit/m8fx"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -62,14 +63,23 @@ func checkMigrated(t *testing.T, db *dbmod.DB) {
 	}
 }
 
-// migrationCases are the databases the migration tests run on: a SQLite file
-// always, the servers when their DSNs are set.
+// migrationCases are the databases the migration tests run on: a SQLite
+// file and a shared-cache in-memory SQLite database (which every DB of the
+// process opening its name sees) always, the servers when their DSNs are
+// set.
 func migrationCases(t *testing.T, fn func(t *testing.T, open func(prefix string) *dbmod.DB)) {
 	t.Run("Sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "migrations.db")
 		fn(t, func(prefix string) *dbmod.DB {
 			return startDB(t, &settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: path, TablesPrefix: prefix,
 				DBMaxOpenConns: 5, DBMaxIdleConns: 2, DBConnectTimeoutSeconds: 5})
+		})
+	})
+	t.Run("SqliteSharedMemory", func(t *testing.T) {
+		name := "file:" + fxtest_helpers.UniqueTablesPrefix() + "?mode=memory&cache=shared"
+		fn(t, func(prefix string) *dbmod.DB {
+			return startDB(t, &settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: name, TablesPrefix: prefix,
+				DBConnectTimeoutSeconds: 5})
 		})
 	})
 	eachServer(t, func(t *testing.T, kind, dsn string) {
@@ -99,73 +109,6 @@ func TestMigrateTwice(t *testing.T) {
 		}
 		if ran.Load() != 1 {
 			t.Fatalf("the first migration ran %d times, want 1", ran.Load())
-		}
-	})
-}
-
-// TestConcurrentMigrations: two replicas (two pools) migrating at the same
-// time both succeed, and every migration runs exactly once.
-func TestConcurrentMigrations(t *testing.T) {
-	migrationCases(t, func(t *testing.T, open func(string) *dbmod.DB) {
-		prefix := fxtest_helpers.UniqueTablesPrefix()
-		var ran atomic.Int32
-		dbs := []*dbmod.DB{open(prefix), open(prefix), open(prefix)}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		var wg sync.WaitGroup
-		for _, db := range dbs {
-			wg.Go(func() {
-				if err := db.Migrate(ctx, testMigrations(prefix, &ran)); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		if ran.Load() != 1 {
-			t.Fatalf("the first migration ran %d times, want 1", ran.Load())
-		}
-		checkMigrated(t, dbs[0])
-	})
-}
-
-// TestModuleMigratesAtStart: migrations registered with AsMigrations are
-// applied in OnStart, before the startup validators.
-func TestModuleMigratesAtStart(t *testing.T) {
-	var ran atomic.Int32
-	var sawTable bool
-	var db *dbmod.DB
-	fxtest_helpers.New(t,
-		fxtest_helpers.WithSQLite(),
-		fxtest_helpers.WithOptions(
-			dbmod.AsMigrations(func(c dbmod.Config) *migrate.Migrations { return testMigrations(c.TablesPrefix, &ran) }),
-			m8fx.AsStartupValidator(func(d *dbmod.DB) m8fx.StartupValidator {
-				return func(ctx context.Context) error {
-					var n int
-					err := d.Bun().NewRaw("SELECT count(*) FROM ?", bun.Ident(d.Table("gadgets"))).Scan(ctx, &n)
-					sawTable = err == nil && n == 1
-					return err
-				}
-			}),
-		),
-		fxtest_helpers.Populate(&db),
-	)
-	if !sawTable || ran.Load() != 1 {
-		t.Fatalf("validator saw the migrated table: %v; migration ran %d times", sawTable, ran.Load())
-	}
-	checkMigrated(t, db)
-}
-
-// TestMigrateLockNeedsTwoConnections: on a server, the lock holds one
-// connection, so a pool of one is refused with a clear error.
-func TestMigrateLockNeedsTwoConnections(t *testing.T) {
-	eachServer(t, func(t *testing.T, kind, dsn string) {
-		s := serverSettings(kind, dsn, fxtest_helpers.UniqueTablesPrefix())
-		s.DBMaxOpenConns = 1
-		db := startDB(t, s)
-		var ran atomic.Int32
-		err := db.Migrate(context.Background(), testMigrations(s.TablesPrefix, &ran))
-		if err == nil || !strings.Contains(err.Error(), "DB_MAX_OPEN_CONNS") {
-			t.Fatalf("Migrate with one connection: %v", err)
 		}
 	})
 }
@@ -306,5 +249,143 @@ func TestMigrationFilesBinary(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRegisterMigration: from a file named by bun's rule, RegisterMigration
+// adds the migration with the file's name and comment, which Migrate
+// applies; registering a second migration of that name is an error, not a
+// second migration.
+func TestRegisterMigration(t *testing.T) {
+	ms := migrate.NewMigrations()
+	if err := registerGadgets(ms, "t"); err != nil {
+		t.Fatal(err)
+	}
+	sorted := ms.Sorted()
+	if len(sorted) != 1 || sorted[0].Name != "20260101000000" || sorted[0].Comment != "gadgets_test" || sorted[0].Down != nil {
+		t.Fatalf("registered %v", sorted)
+	}
+	err := registerGadgets(ms, "t")
+	if err == nil || !strings.Contains(err.Error(), "20260101000000_gadgets_test.go: migration 20260101000000 is already registered") ||
+		len(ms.Sorted()) != 1 {
+		t.Fatalf("second registration: %v, %d migrations", err, len(ms.Sorted()))
+	}
+	db := startSqlite(t, ":memory:")
+	if err := db.Migrate(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.Bun().NewRaw("SELECT count(*) FROM t_gadgets").Scan(context.Background(), &n); err != nil {
+		t.Fatalf("the migration's table: %v", err)
+	}
+}
+
+// TestRegisterMigrationNilSet: a nil set is an error, not a panic.
+func TestRegisterMigrationNilSet(t *testing.T) {
+	err := dbmod.RegisterMigration(nil, func(context.Context, *bun.DB) error { return nil }, nil)
+	if err == nil || !strings.Contains(err.Error(), "migrate_test.go: the *migrate.Migrations is nil") {
+		t.Fatalf("RegisterMigration(nil, ...) = %v", err)
+	}
+}
+
+// TestDiscoverMigrationsConflicts: a name used twice, or already in the
+// set, is one clear error, and the set is left as it was.
+func TestDiscoverMigrationsConflicts(t *testing.T) {
+	sql := &fstest.MapFile{Data: []byte("SELECT 1")}
+	tests := []struct {
+		name    string
+		files   []string
+		before  bool // the set already holds registerGadgets' 20260101000000
+		wantErr string
+	}{
+		{"two comments for one name", []string{"20260102000000_a.up.sql", "20260102000000_b.up.sql"}, false,
+			"dbmod: discovering SQL migrations: migrate: duplicate migration ID 20260102000000"},
+		{"name already registered", []string{"20260101000000_gadgets_test.up.sql"}, true,
+			"dbmod: migration file 20260101000000_gadgets_test.up.sql: migration 20260101000000 is already registered"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for _, f := range tt.files {
+				fsys[f] = sql
+			}
+			ms := migrate.NewMigrations()
+			if tt.before {
+				if err := registerGadgets(ms, "t"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			had := len(ms.Sorted())
+			err := dbmod.DiscoverMigrations(ms, fsys)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+			if len(ms.Sorted()) != had {
+				t.Fatalf("the set changed: %v", ms.Sorted())
+			}
+		})
+	}
+}
+
+// TestDiscoverMigrationsBadInput: a nil set or file system, or one that
+// cannot be read, is an error, not a panic.
+func TestDiscoverMigrationsBadInput(t *testing.T) {
+	if err := dbmod.DiscoverMigrations(nil, fstest.MapFS{}); err == nil || !strings.Contains(err.Error(), "is nil") {
+		t.Fatalf("nil set: %v", err)
+	}
+	if err := dbmod.DiscoverMigrations(migrate.NewMigrations(), nil); err == nil || !strings.Contains(err.Error(), "is nil") {
+		t.Fatalf("nil fs: %v", err)
+	}
+	err := dbmod.DiscoverMigrations(migrate.NewMigrations(), os.DirFS(filepath.Join(t.TempDir(), "missing")))
+	if err == nil || !strings.HasPrefix(err.Error(), "dbmod: discovering SQL migrations: ") || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing directory: %v", err)
+	}
+}
+
+// TestDiscoverTransactionalMigration: a .tx.up.sql file is migration
+// 20260101000000 with comment create_items, and it is applied.
+func TestDiscoverTransactionalMigration(t *testing.T) {
+	fsys := fstest.MapFS{"20260101000000_create_items.tx.up.sql": &fstest.MapFile{Data: []byte("CREATE TABLE t_items (id INTEGER PRIMARY KEY);")}}
+	ms := migrate.NewMigrations()
+	if err := dbmod.DiscoverMigrations(ms, fsys); err != nil {
+		t.Fatal(err)
+	}
+	if sorted := ms.Sorted(); len(sorted) != 1 || sorted[0].String() != "20260101000000_create_items" {
+		t.Fatalf("discovered %v", sorted)
+	}
+	db := startSqlite(t, ":memory:")
+	if err := db.Migrate(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Bun().NewRaw("SELECT count(*) FROM t_items").Exec(context.Background()); err != nil {
+		t.Fatalf("the migration's table: %v", err)
+	}
+}
+
+// TestStartAndMigrateClosesOnFailure: a failing migration fails
+// StartAndMigrate with an error naming the target and closes the pool.
+func TestStartAndMigrateClosesOnFailure(t *testing.T) {
+	cfg, err := dbmod.ConfigFromSettings(&settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: ":memory:", TablesPrefix: "t", DBConnectTimeoutSeconds: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := dbmod.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms := migrate.NewMigrations()
+	ms.Add(migrate.Migration{Name: "20260101000001", Comment: "fail", Up: func(context.Context, *migrate.Migrator, *migrate.Migration) error {
+		return errors.New("boom")
+	}})
+	err = db.StartAndMigrate(context.Background(), nil, ms)
+	if err == nil || !strings.Contains(err.Error(), "dbmod: migrating on :memory:") || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("StartAndMigrate = %v", err)
+	}
+	if err := db.Start(context.Background()); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Fatalf("Start after a failed migration closed the DB: %v", err)
+	}
+	if err := db.Ping(context.Background()); err == nil {
+		t.Fatal("Ping after a failed migration closed the DB succeeded")
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/phase"
-	"github.com/m8fx/kit/settingsmod"
 )
 
 // Module gives an m8fx app its database:
@@ -36,17 +35,13 @@ import (
 // (m8fx.Module provides them).
 var Module = fx.Module("db",
 	phase.In(phase.Resources),
-	fx.Provide(NewConfig, newModuleDB),
+	fx.Provide(ConfigFromSettings, newModuleDB),
 	healthmod.AsChecks(moduleChecks),
 	httpmod.AsCollector(NewStatsCollector),
 	// The pool is part of the app (connected at start, closed at stop)
 	// whether or not a constructor asks for it.
 	fx.Invoke(func(*DB) {}),
 )
-
-// NewConfig is [ConfigFromSettings] as the module's constructor. Change the
-// result with fx.Decorate(func(c dbmod.Config) dbmod.Config { ... }).
-func NewConfig(s *settingsmod.Settings) (Config, error) { return ConfigFromSettings(s) }
 
 type moduleDBParams struct {
 	fx.In

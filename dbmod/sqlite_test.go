@@ -3,43 +3,15 @@ package dbmod_test
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/m8fx/kit/dbmod"
-	"github.com/m8fx/kit/settingsmod"
 )
-
-// startSqlite starts a DB on database (a path or ":memory:") and closes it
-// when the test ends.
-func startSqlite(t *testing.T, database string) *dbmod.DB {
-	t.Helper()
-	s := &settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: database, TablesPrefix: "t",
-		DBMaxOpenConns: 10, DBMaxIdleConns: 5, DBConnectTimeoutSeconds: 5}
-	cfg, err := dbmod.ConfigFromSettings(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := dbmod.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	if err := db.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 // TestSqlitePragmasOnEveryConnection: WAL, busy_timeout and foreign_keys
 // hold on every connection of the pool, not just the first one (they are DSN
@@ -143,84 +115,5 @@ func TestSqliteConcurrentWriters(t *testing.T) {
 	n, err := db.Bun().NewSelect().Model((*counter)(nil)).Count(ctx)
 	if err != nil || n != workers*each {
 		t.Fatalf("count %d (%v), want %d", n, err, workers*each)
-	}
-}
-
-func TestRunInTxRollsBack(t *testing.T) {
-	db := startSqlite(t, ":memory:")
-	ctx := context.Background()
-	if _, err := db.Bun().NewCreateTable().Model((*counter)(nil)).Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("boom")
-	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(&counter{Worker: 1}).Exec(ctx); err != nil {
-			return err
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("RunInTx error %v, want fn's error", err)
-	}
-	if n, _ := db.Bun().NewSelect().Model((*counter)(nil)).Count(ctx); n != 0 {
-		t.Fatalf("%d rows after rollback", n)
-	}
-	if err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(&counter{Worker: 2}).Exec(ctx)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := db.Bun().NewSelect().Model((*counter)(nil)).Count(ctx); n != 1 {
-		t.Fatalf("%d rows after commit, want 1", n)
-	}
-}
-
-// TestBunBeforeStartPanics: Bun and SQL panic with ErrNotStarted before
-// Start; Ping returns it.
-func TestBunBeforeStartPanics(t *testing.T) {
-	cfg, err := dbmod.ConfigFromSettings(&settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: ":memory:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := dbmod.New(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for name, call := range map[string]func(){"Bun": func() { db.Bun() }, "SQL": func() { db.SQL() }} {
-		func() {
-			defer func() {
-				if r := recover(); r != dbmod.ErrNotStarted {
-					t.Errorf("%s before Start: recovered %v, want ErrNotStarted", name, r)
-				}
-			}()
-			call()
-		}()
-	}
-	if err := db.Ping(context.Background()); !errors.Is(err, dbmod.ErrNotStarted) {
-		t.Fatalf("Ping before Start: %v", err)
-	}
-	if db.Started() {
-		t.Fatal("Started before Start")
-	}
-}
-
-func TestCloseThenStartFails(t *testing.T) {
-	cfg, _ := dbmod.ConfigFromSettings(&settingsmod.Settings{SelectedDB: "Sqlite", DBDatabase: ":memory:"})
-	db, _ := dbmod.New(cfg, nil)
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := db.Start(ctx); err == nil {
-		t.Fatal("Start after Close succeeded")
-	}
-}
-
-func TestNewRejectsUnknownKind(t *testing.T) {
-	if _, err := dbmod.New(dbmod.Config{Kind: "Oracle"}, nil); err == nil {
-		t.Fatal("unknown kind accepted")
 	}
 }

@@ -43,7 +43,7 @@ func closedPortDB(t *testing.T, kind string, log *zap.Logger) (*dbmod.DB, string
 // retries until its deadline, logs each attempt, and fails with one clear
 // line naming host:port, never the password.
 func TestWaitReadyClosedPort(t *testing.T) {
-	for _, kind := range servers { // no server needed: the port is closed
+	for _, kind := range serverKinds() { // no server needed: the port is closed
 		t.Run(kind, func(t *testing.T) {
 			core, logs := observer.New(zapcore.InfoLevel)
 			db, addr := closedPortDB(t, kind, zap.New(core))

@@ -415,7 +415,7 @@ func TestDocsAttachWithoutFx(t *testing.T) {
 	}
 }
 
-func TestNewDocsConfig(t *testing.T) {
+func TestConfigFromSettings(t *testing.T) {
 	cfg := docsmod.ConfigFromSettings(&settingsmod.Settings{ProjectName: "P", ServiceVersion: "1.2.3"})
 	if cfg.Info != (openapi.Info{Title: "P", Version: "1.2.3"}) {
 		t.Errorf("info %+v", cfg.Info)

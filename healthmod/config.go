@@ -14,7 +14,7 @@ const (
 )
 
 // Config tunes the health subsystem. The module provides it from the settings
-// with [NewConfig]; an application changes it with fx.Decorate at the root:
+// with [ConfigFromSettings]; an application changes it with fx.Decorate at the root:
 //
 //	fx.Decorate(func(c healthmod.Config) healthmod.Config {
 //		c.Policy = healthmod.PolicyStrict
@@ -49,9 +49,9 @@ func DefaultConfig() Config {
 	}
 }
 
-// NewConfig returns [DefaultConfig] with ServiceName from PROJECT_NAME and
+// ConfigFromSettings returns [DefaultConfig] with ServiceName from PROJECT_NAME and
 // ServiceVersion from SERVICE_VERSION. A nil s yields the defaults.
-func NewConfig(s *settingsmod.Settings) Config {
+func ConfigFromSettings(s *settingsmod.Settings) Config {
 	cfg := DefaultConfig()
 	if s != nil {
 		cfg.ServiceName = s.ProjectName

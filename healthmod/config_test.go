@@ -20,7 +20,7 @@ func TestDefaultConfig(t *testing.T) {
 	}
 }
 
-func TestNewConfig(t *testing.T) {
+func TestConfigFromSettings(t *testing.T) {
 	tests := []struct {
 		name        string
 		s           *settingsmod.Settings
@@ -33,13 +33,13 @@ func TestNewConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := NewConfig(tt.s)
+			got := ConfigFromSettings(tt.s)
 			want := DefaultConfig()
 			want.ServiceName, want.ServiceVersion = tt.wantName, tt.wantVersion
 			if got.DetailAuthorizer != nil || got.Timeout != want.Timeout || got.Policy != want.Policy ||
 				got.DetailPublic != want.DetailPublic || got.CacheTTL != want.CacheTTL ||
 				got.ServiceName != want.ServiceName || got.ServiceVersion != want.ServiceVersion {
-				t.Errorf("NewConfig() = %+v, want %+v", got, want)
+				t.Errorf("ConfigFromSettings() = %+v, want %+v", got, want)
 			}
 		})
 	}

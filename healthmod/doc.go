@@ -54,7 +54,7 @@
 //
 // # Configuration
 //
-// [Module] provides [Config] from the settings ([NewConfig]); override it at
+// [Module] provides [Config] from the settings ([ConfigFromSettings]); override it at
 // the root of the app:
 //
 //	fx.Decorate(func(c healthmod.Config) healthmod.Config {

@@ -13,7 +13,7 @@ import (
 // It needs *settingsmod.Settings in the graph (m8fx.Module provides it).
 var Module = fx.Module("health",
 	fx.Provide(
-		NewConfig,
+		ConfigFromSettings,
 		NewReadiness,
 		newGroupRunner,
 		NewHandler,

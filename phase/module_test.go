@@ -14,7 +14,6 @@ import (
 // in phase order; a hook outside any phase keeps fx's own place.
 func TestInOrdersModulesByPhase(t *testing.T) {
 	tr := &trace{}
-	type server struct{}
 	type pool struct{}
 	var hooks *phase.Hooks
 	app := fx.New(fx.NopLogger,

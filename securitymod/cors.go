@@ -21,33 +21,36 @@ const NameCORS = "cors"
 // an origin that is not allowed.
 const DetailDisallowedOrigin = "Disallowed CORS origin"
 
-// The CORS policy (fastapi-m8's, plus X-Request-ID both ways).
-var (
-	// corsMethods are the methods a cross-origin caller may use.
-	corsMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-	// corsHeaders are the request headers a cross-origin caller may send.
-	corsHeaders = []string{"Authorization", "Content-Type", "X-Requested-With", httpmod.HeaderRequestID}
-	// corsExposeHeaders are the response headers a cross-origin caller may read.
-	corsExposeHeaders = []string{httpmod.HeaderRequestID}
-)
-
 // CORSMaxAge is how long a browser may cache a preflight answer.
 const CORSMaxAge = time.Hour
 
-// varyOrigin is shared by every response; len == cap, so an Add copies it.
-var varyOrigin = []string{"Origin"}[:1:1]
+// CORSConfig is what [NewCORS] needs. [Module] builds it with
+// [CORSConfigFromSettings]; code outside fx fills it in directly.
+type CORSConfig struct {
+	// AllowedOrigins are the origins allowed to call, exactly
+	// ("https://app.example.com", no path); an origin containing "*" is an
+	// error. Empty allows none.
+	AllowedOrigins []string
+}
+
+// CORSConfigFromSettings reads the [CORSConfig] from the settings:
+// AllowedOrigins is [settingsmod.Settings.AllowedOrigins]
+// (BACKEND_CORS_ORIGINS and the origin of FRONTEND_HOST).
+func CORSConfigFromSettings(s *settingsmod.Settings) CORSConfig {
+	return CORSConfig{AllowedOrigins: slices.Clone(s.AllowedOrigins())}
+}
 
 // NewCORS returns the CORS layer at [httpmod.PriorityCORS], built on
 // github.com/gin-contrib/cors.
 //
-// Allowed origins are exactly [settingsmod.Settings.AllowedOrigins]
-// (BACKEND_CORS_ORIGINS and the origin of FRONTEND_HOST); there are no
-// wildcards, and an origin containing "*" is an error. Credentials are
-// allowed, so Access-Control-Allow-Origin always echoes the one caller origin,
-// never "*". Methods are GET, POST, PUT, PATCH, DELETE and OPTIONS; request
+// Allowed origins are exactly cfg.AllowedOrigins; there are no wildcards,
+// and an origin containing "*" is an error. Credentials are allowed, so
+// Access-Control-Allow-Origin always echoes the one caller origin, never
+// "*". Methods are GET, POST, PUT, PATCH, DELETE and OPTIONS; request
 // headers Authorization, Content-Type, X-Requested-With and X-Request-ID;
 // X-Request-ID is also exposed to the calling page; preflight answers may be
-// cached for [CORSMaxAge].
+// cached for [CORSMaxAge] (fastapi-m8's policy, plus X-Request-ID both
+// ways).
 //
 // Every response that reaches this layer carries Vary: Origin, whether the
 // request had an Origin or not, so a shared cache never serves one origin's
@@ -62,10 +65,9 @@ var varyOrigin = []string{"Origin"}[:1:1]
 //     requests working behind a proxy that rewrites Host, and the kit's
 //     credential is a bearer header that a cross-origin page cannot attach
 //     without a (refused) preflight.
-func NewCORS(s *settingsmod.Settings) (httpmod.Middleware, error) {
-	origins := s.AllowedOrigins()
-	allowed := make(map[string]struct{}, len(origins))
-	for _, o := range origins {
+func NewCORS(cfg CORSConfig) (httpmod.Middleware, error) {
+	allowed := make(map[string]struct{}, len(cfg.AllowedOrigins))
+	for _, o := range cfg.AllowedOrigins {
 		if strings.Contains(o, "*") {
 			return httpmod.Middleware{}, fmt.Errorf("securitymod: CORS origin %q: wildcards are not supported, list each origin", o)
 		}
@@ -77,12 +79,15 @@ func NewCORS(s *settingsmod.Settings) (httpmod.Middleware, error) {
 	}
 	lib := cors.New(cors.Config{
 		AllowOriginFunc:  isAllowed,
-		AllowMethods:     corsMethods,
-		AllowHeaders:     corsHeaders,
-		ExposeHeaders:    corsExposeHeaders,
+		AllowMethods:     []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+		AllowHeaders:     []string{"Authorization", "Content-Type", "X-Requested-With", httpmod.HeaderRequestID},
+		ExposeHeaders:    []string{httpmod.HeaderRequestID},
 		AllowCredentials: true,
 		MaxAge:           CORSMaxAge,
 	})
+	// varyOrigin is shared by the responses of this layer; len == cap, so an
+	// Add by a later handler copies it.
+	varyOrigin := []string{"Origin"}[:1:1]
 	handler := func(c *gin.Context) {
 		h := c.Writer.Header()
 		if vary := h["Vary"]; len(vary) == 0 {

@@ -209,8 +209,8 @@ func TestNewCORSWithoutFx(t *testing.T) {
 }
 
 func TestNewCORSRejectsWildcardOrigins(t *testing.T) {
-	_, err := securitymod.NewCORS(&settingsmod.Settings{BackendCORSOrigins: []string{"https://*.example.com"}})
-	if err == nil || !strings.Contains(err.Error(), "wildcards are not supported") {
+	_, err := securitymod.NewCORS(securitymod.CORSConfig{AllowedOrigins: []string{adminOrigin, "https://*.example.com"}})
+	if err == nil || err.Error() != `securitymod: CORS origin "https://*.example.com": wildcards are not supported, list each origin` {
 		t.Fatalf("NewCORS = %v", err)
 	}
 	err = fxtest_helpers.BuildErr(t, fxtest_helpers.WithSetting("BACKEND_CORS_ORIGINS", "https://*.example.com"))
@@ -220,9 +220,48 @@ func TestNewCORSRejectsWildcardOrigins(t *testing.T) {
 }
 
 func TestCORSMiddlewareSlot(t *testing.T) {
-	m, err := securitymod.NewCORS(&settingsmod.Settings{})
+	m, err := securitymod.NewCORS(securitymod.CORSConfig{})
 	if err != nil || m.Name != securitymod.NameCORS || m.Priority != httpmod.PriorityCORS || m.Handler == nil {
 		t.Fatalf("NewCORS = %+v, %v", m, err)
+	}
+}
+
+// TestCORSConfigFromSettings: the allowed origins are the settings'
+// AllowedOrigins (BACKEND_CORS_ORIGINS normalised, plus the origin of
+// FRONTEND_HOST), in a slice of the config's own.
+func TestCORSConfigFromSettings(t *testing.T) {
+	s := &settingsmod.Settings{FrontendHost: frontendOrigin + "/welcome", BackendCORSOrigins: []string{"HTTPS://Admin.Example.com:443/"}}
+	cfg := securitymod.CORSConfigFromSettings(s)
+	if !slices.Equal(cfg.AllowedOrigins, s.AllowedOrigins()) || !slices.Contains(cfg.AllowedOrigins, adminOrigin) ||
+		!slices.Contains(cfg.AllowedOrigins, frontendOrigin) {
+		t.Fatalf("AllowedOrigins %q, settings %q", cfg.AllowedOrigins, s.AllowedOrigins())
+	}
+	cfg.AllowedOrigins[0] = evilOrigin
+	if slices.Contains(s.AllowedOrigins(), evilOrigin) {
+		t.Fatal("changing the config changed the settings")
+	}
+	if got := securitymod.CORSConfigFromSettings(&settingsmod.Settings{}); len(got.AllowedOrigins) != 0 {
+		t.Fatalf("no origins: %q", got.AllowedOrigins)
+	}
+}
+
+// TestCORSWithoutSettings: a CORSConfig filled in directly allows exactly
+// its origins.
+func TestCORSWithoutSettings(t *testing.T) {
+	m, err := securitymod.NewCORS(securitymod.CORSConfig{AllowedOrigins: []string{adminOrigin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := httpmod.NewEngine(httpmod.EngineParams{
+		Settings: &settingsmod.Settings{}, Logger: zap.NewNop(), Routes: []httpmod.Routes{okRoute()}, Middleware: []httpmod.Middleware{m},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for origin, acao := range map[string]string{adminOrigin: adminOrigin, frontendOrigin: ""} {
+		if got := serveEngine(e, "GET", "/ok", "Origin", origin).Header().Get("Access-Control-Allow-Origin"); got != acao {
+			t.Errorf("origin %s: Access-Control-Allow-Origin %q, want %q", origin, got, acao)
+		}
 	}
 }
 
@@ -234,12 +273,20 @@ func okRoute() httpmod.RoutesFunc {
 }
 
 // engineWith builds an engine without fx: the three securitymod middleware
-// from s (API_PREFIX empty) and routes.
+// configured from s (API_PREFIX empty) and routes.
 func engineWith(t *testing.T, s *settingsmod.Settings, routes httpmod.Routes) http.Handler {
 	t.Helper()
 	var mw []httpmod.Middleware
 	for _, ctor := range []func(*settingsmod.Settings) (httpmod.Middleware, error){
-		securitymod.NewSecurityHeaders, securitymod.NewTrustedHosts, securitymod.NewCORS,
+		func(s *settingsmod.Settings) (httpmod.Middleware, error) {
+			return securitymod.NewSecurityHeaders(securitymod.HeadersConfigFromSettings(s))
+		},
+		func(s *settingsmod.Settings) (httpmod.Middleware, error) {
+			return securitymod.NewTrustedHosts(securitymod.TrustedHostsConfigFromSettings(s))
+		},
+		func(s *settingsmod.Settings) (httpmod.Middleware, error) {
+			return securitymod.NewCORS(securitymod.CORSConfigFromSettings(s))
+		},
 	} {
 		m, err := ctor(s)
 		if err != nil {

@@ -9,9 +9,12 @@
 //	  -> the service's middleware -> routes
 //
 // Every constructor ([NewSecurityHeaders], [NewTrustedHosts], [NewCORS])
-// takes *settingsmod.Settings and returns an httpmod.Middleware, so the
-// layers can be used without fx (see the examples). A layer that its settings
-// switch off is a no-op handler.
+// takes a configuration struct ([HeadersConfig], [TrustedHostsConfig],
+// [CORSConfig]) and returns an httpmod.Middleware, so the layers can be used
+// without fx and without settings (see the examples). [HeadersConfigFromSettings],
+// [TrustedHostsConfigFromSettings] and [CORSConfigFromSettings] read them
+// from *settingsmod.Settings, as [Module] does. A layer that its
+// configuration switches off is a no-op handler.
 //
 // # Security headers
 //

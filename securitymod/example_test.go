@@ -13,8 +13,9 @@ import (
 	"github.com/m8fx/kit/settingsmod"
 )
 
-// exampleEngine builds an engine without fx with one middleware and GET /ok.
-func exampleEngine(s *settingsmod.Settings, mw httpmod.Middleware, err error) http.Handler {
+// exampleEngine builds an engine without fx with one middleware and GET
+// /api/ok.
+func exampleEngine(mw httpmod.Middleware, err error) http.Handler {
 	if err != nil {
 		panic(err)
 	}
@@ -23,7 +24,8 @@ func exampleEngine(s *settingsmod.Settings, mw httpmod.Middleware, err error) ht
 		httpmod.Handle(r, http.MethodGet, "/ok", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	})
 	e, err := httpmod.NewEngine(httpmod.EngineParams{
-		Settings: s, Logger: zap.NewNop(), Routes: []httpmod.Routes{routes}, Middleware: []httpmod.Middleware{mw},
+		Settings: &settingsmod.Settings{APIPrefix: "/api"}, Logger: zap.NewNop(),
+		Routes: []httpmod.Routes{routes}, Middleware: []httpmod.Middleware{mw},
 	})
 	if err != nil {
 		panic(err)
@@ -42,15 +44,14 @@ func exampleServe(h http.Handler, method, host string, headers ...string) *httpt
 	return rec
 }
 
-// CORS for the origins of BACKEND_CORS_ORIGINS and FRONTEND_HOST.
+// CORS for two origins, without fx or settings (in an app,
+// CORSConfigFromSettings reads them from BACKEND_CORS_ORIGINS and
+// FRONTEND_HOST).
 func ExampleNewCORS() {
-	s := &settingsmod.Settings{
-		APIPrefix:          "/api",
-		FrontendHost:       "https://app.example.com",
-		BackendCORSOrigins: []string{"https://admin.example.com"},
-	}
-	mw, err := securitymod.NewCORS(s)
-	e := exampleEngine(s, mw, err)
+	mw, err := securitymod.NewCORS(securitymod.CORSConfig{
+		AllowedOrigins: []string{"https://app.example.com", "https://admin.example.com"},
+	})
+	e := exampleEngine(mw, err)
 
 	allowed := exampleServe(e, "GET", "api.example.com", "Origin", "https://app.example.com")
 	fmt.Println(allowed.Code, allowed.Header().Get("Access-Control-Allow-Origin"), allowed.Header().Get("Vary"))
@@ -69,13 +70,12 @@ func ExampleNewCORS() {
 
 // Only listed hosts are served; kubelet probes stay exempt.
 func ExampleNewTrustedHosts() {
-	s := &settingsmod.Settings{
-		APIPrefix:                "/api",
-		AllowedHosts:             []string{"api.example.com", "*.internal.example.com"},
-		TrustedHostsExemptProbes: true,
-	}
-	mw, err := securitymod.NewTrustedHosts(s)
-	e := exampleEngine(s, mw, err)
+	mw, err := securitymod.NewTrustedHosts(securitymod.TrustedHostsConfig{
+		AllowedHosts: []string{"api.example.com", "*.internal.example.com"},
+		ExemptProbes: true,
+		APIPrefix:    "/api",
+	})
+	e := exampleEngine(mw, err)
 	for _, host := range []string{"api.example.com:443", "items.internal.example.com", "evil.example.net"} {
 		rec := exampleServe(e, "GET", host)
 		fmt.Println(host, rec.Code, rec.Body.String())
@@ -86,19 +86,17 @@ func ExampleNewTrustedHosts() {
 	// evil.example.net 400 {"detail":"Invalid host header"}
 }
 
-// The production response headers.
+// The production response headers (HeadersConfigFromSettings enables them
+// in production only).
 func ExampleNewSecurityHeaders() {
-	s := &settingsmod.Settings{
-		APIPrefix:              "/api",
-		Environment:            "production",
-		SecurityHeadersEnabled: true,
-		HSTSMaxAge:             31536000,
-		HSTSIncludeSubdomains:  true,
-		ContentSecurityPolicy:  "default-src 'none'; frame-ancestors 'none'",
-		ReferrerPolicy:         "strict-origin-when-cross-origin",
-	}
-	mw, err := securitymod.NewSecurityHeaders(s)
-	e := exampleEngine(s, mw, err)
+	mw, err := securitymod.NewSecurityHeaders(securitymod.HeadersConfig{
+		Enabled:               true,
+		HSTSMaxAgeSeconds:     31536000,
+		HSTSIncludeSubdomains: true,
+		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+		ReferrerPolicy:        "strict-origin-when-cross-origin",
+	})
+	e := exampleEngine(mw, err)
 	h := exampleServe(e, "GET", "api.example.com").Header()
 	for _, name := range []string{
 		securitymod.HeaderFrameOptions, securitymod.HeaderContentTypeOptions, securitymod.HeaderCSP,
@@ -120,7 +118,7 @@ func ExampleOverrideCSP() {
 		APIPrefix: "/api", Environment: "production", SecurityHeadersEnabled: true,
 		ContentSecurityPolicy: "default-src 'none'",
 	}
-	mw, err := securitymod.NewSecurityHeaders(s)
+	mw, err := securitymod.NewSecurityHeaders(securitymod.HeadersConfigFromSettings(s))
 	if err != nil {
 		panic(err)
 	}

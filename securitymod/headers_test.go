@@ -1,7 +1,6 @@
 package securitymod_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/m8fx/kit/securitymod"
@@ -124,19 +123,57 @@ func TestSecurityHeadersPerEnvironmentAndKnob(t *testing.T) {
 }
 
 func TestNewSecurityHeadersRejectsBadValues(t *testing.T) {
-	s := &settingsmod.Settings{
-		Environment:            "production",
-		SecurityHeadersEnabled: true,
-		ContentSecurityPolicy:  "default-src 'none'\r\nX-Injected: 1",
+	tests := []struct {
+		cfg     securitymod.HeadersConfig
+		setting string
+	}{
+		{securitymod.HeadersConfig{Enabled: true, ContentSecurityPolicy: "default-src 'none'\r\nX-Injected: 1"}, "CONTENT_SECURITY_POLICY"},
+		{securitymod.HeadersConfig{Enabled: true, ReferrerPolicy: "no-referrer\n"}, "REFERRER_POLICY"},
+		{securitymod.HeadersConfig{Enabled: true, PermissionsPolicy: "camera=()\x00"}, "PERMISSIONS_POLICY"},
 	}
-	_, err := securitymod.NewSecurityHeaders(s)
-	if err == nil || !strings.Contains(err.Error(), "CONTENT_SECURITY_POLICY") {
-		t.Fatalf("NewSecurityHeaders = %v, want an error naming CONTENT_SECURITY_POLICY", err)
+	for _, tt := range tests {
+		_, err := securitymod.NewSecurityHeaders(tt.cfg)
+		if err == nil || err.Error() != "securitymod: "+tt.setting+" is not a valid "+
+			map[string]string{"CONTENT_SECURITY_POLICY": "Content-Security-Policy", "REFERRER_POLICY": "Referrer-Policy",
+				"PERMISSIONS_POLICY": "Permissions-Policy"}[tt.setting]+" header value" {
+			t.Errorf("NewSecurityHeaders = %v, want an error naming %s", err, tt.setting)
+		}
+		// The same values, not enabled, are not looked at.
+		tt.cfg.Enabled = false
+		if _, err := securitymod.NewSecurityHeaders(tt.cfg); err != nil {
+			t.Errorf("not enabled: %v", err)
+		}
 	}
-	// The same settings outside production are not looked at.
-	s.Environment = "local"
-	if _, err := securitymod.NewSecurityHeaders(s); err != nil {
-		t.Fatalf("local: %v", err)
+}
+
+func TestHeadersConfigFromSettings(t *testing.T) {
+	base := settingsmod.Settings{
+		SecurityHeadersEnabled: true, HSTSMaxAge: 60, HSTSIncludeSubdomains: true,
+		ContentSecurityPolicy: "default-src 'none'", ReferrerPolicy: "no-referrer", PermissionsPolicy: "camera=()",
+	}
+	tests := []struct {
+		name    string
+		change  func(*settingsmod.Settings)
+		enabled bool
+	}{
+		{"production", func(s *settingsmod.Settings) { s.Environment = "production" }, true},
+		{"strict production mode", func(s *settingsmod.Settings) { s.Environment = "staging"; s.StrictProductionMode = true }, true},
+		{"production, disabled", func(s *settingsmod.Settings) { s.Environment = "production"; s.SecurityHeadersEnabled = false }, false},
+		{"local", func(s *settingsmod.Settings) { s.Environment = "local" }, false},
+		{"staging", func(s *settingsmod.Settings) { s.Environment = "staging" }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := base
+			tt.change(&s)
+			want := securitymod.HeadersConfig{
+				Enabled: tt.enabled, ContentSecurityPolicy: "default-src 'none'", ReferrerPolicy: "no-referrer",
+				PermissionsPolicy: "camera=()", HSTSMaxAgeSeconds: 60, HSTSIncludeSubdomains: true,
+			}
+			if got := securitymod.HeadersConfigFromSettings(&s); got != want {
+				t.Fatalf("HeadersConfigFromSettings = %+v, want %+v", got, want)
+			}
+		})
 	}
 }
 
@@ -145,7 +182,7 @@ func TestNewSecurityHeadersWithoutFx(t *testing.T) {
 		Environment: "production", SecurityHeadersEnabled: true, HSTSMaxAge: 10,
 		ReferrerPolicy: "no-referrer", // CSP and Permissions-Policy empty: dropped
 	}
-	m, err := securitymod.NewSecurityHeaders(s)
+	m, err := securitymod.NewSecurityHeaders(securitymod.HeadersConfigFromSettings(s))
 	if err != nil || m.Name != securitymod.NameSecurityHeaders {
 		t.Fatalf("NewSecurityHeaders = %+v, %v", m, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
@@ -54,5 +55,29 @@ func TestModuleOrder(t *testing.T) {
 	}
 	if rec.Header().Get("Access-Control-Allow-Origin") != "" || rec.Header().Get(securitymod.HeaderFrameOptions) != "DENY" {
 		t.Fatalf("headers %v", rec.Header())
+	}
+}
+
+// TestModuleConfigsCanBeDecorated: the module builds its layers from the
+// configurations in the graph, which an app may change.
+func TestModuleConfigsCanBeDecorated(t *testing.T) {
+	app := fxtest_helpers.New(t,
+		fxtest_helpers.WithEnv(baseEnv()),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(testRoutes)),
+		fxtest_helpers.Decorate(func(c securitymod.CORSConfig) securitymod.CORSConfig {
+			c.AllowedOrigins = append(c.AllowedOrigins, evilOrigin)
+			return c
+		}),
+		fxtest_helpers.Decorate(func(c securitymod.TrustedHostsConfig) securitymod.TrustedHostsConfig {
+			c.AllowedHosts = []string{"api.example.com"}
+			return c
+		}),
+	)
+	rec := request(app, "GET", "/api/ok", "api.example.com", "Origin", evilOrigin)
+	if rec.Code != http.StatusOK || rec.Header().Get("Access-Control-Allow-Origin") != evilOrigin {
+		t.Fatalf("decorated origin: %d %v", rec.Code, rec.Header())
+	}
+	if rec := request(app, "GET", "/api/ok", "other.example.com"); rec.Code != http.StatusBadRequest {
+		t.Fatalf("decorated hosts: %d", rec.Code)
 	}
 }

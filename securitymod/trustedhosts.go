@@ -3,6 +3,7 @@ package securitymod
 import (
 	"net/http"
 	"path"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,9 +23,33 @@ const (
 	probeReady = "/health/ready"
 )
 
+// TrustedHostsConfig is what [NewTrustedHosts] needs. [Module] builds it
+// with [TrustedHostsConfigFromSettings]; code outside fx fills it in
+// directly.
+type TrustedHostsConfig struct {
+	// AllowedHosts (ALLOWED_HOSTS) are the Host values served; empty means
+	// any. See [NewTrustedHosts] for the forms of an item.
+	AllowedHosts []string
+	// ExemptProbes (TRUSTED_HOSTS_EXEMPT_PROBES) serves GET
+	// {APIPrefix}/health/live and {APIPrefix}/health/ready whatever the Host.
+	ExemptProbes bool
+	// APIPrefix (API_PREFIX) is where the probes are.
+	APIPrefix string
+}
+
+// TrustedHostsConfigFromSettings reads the [TrustedHostsConfig] from
+// ALLOWED_HOSTS, TRUSTED_HOSTS_EXEMPT_PROBES and API_PREFIX.
+func TrustedHostsConfigFromSettings(s *settingsmod.Settings) TrustedHostsConfig {
+	return TrustedHostsConfig{
+		AllowedHosts: slices.Clone(s.AllowedHosts),
+		ExemptProbes: s.TrustedHostsExemptProbes,
+		APIPrefix:    s.APIPrefix,
+	}
+}
+
 // NewTrustedHosts returns the Host header check at
-// [httpmod.PriorityTrustedHosts]. When ALLOWED_HOSTS is empty it does nothing;
-// otherwise a request whose Host is not listed is answered 400
+// [httpmod.PriorityTrustedHosts]. When cfg.AllowedHosts is empty it does
+// nothing; otherwise a request whose Host is not listed is answered 400
 // {"detail":"Invalid host header"} and goes no further.
 //
 // Items are exact host names or IP literals ("api.example.com", "10.0.0.7",
@@ -32,17 +57,17 @@ const (
 // a.b.example.com, not example.com) or "*" (any host). The comparison ignores
 // the port, letter case and a trailing dot. A malformed item is an error.
 //
-// With TRUSTED_HOSTS_EXEMPT_PROBES=true (the default) GET
+// With cfg.ExemptProbes (TRUSTED_HOSTS_EXEMPT_PROBES=true, the default) GET
 // {API_PREFIX}/health/live and {API_PREFIX}/health/ready are served whatever
 // the Host, because kubelet probes send the pod IP. The exemption matches the
 // route gin selected, so no other path (not even /health/) is exempt.
-func NewTrustedHosts(s *settingsmod.Settings) (httpmod.Middleware, error) {
+func NewTrustedHosts(cfg TrustedHostsConfig) (httpmod.Middleware, error) {
 	m := httpmod.Middleware{
 		Name:     NameTrustedHosts,
 		Priority: httpmod.PriorityTrustedHosts,
 		Handler:  func(*gin.Context) {},
 	}
-	hosts, err := newHostMatcher(s.AllowedHosts)
+	hosts, err := newHostMatcher(cfg.AllowedHosts)
 	if err != nil {
 		return httpmod.Middleware{}, err
 	}
@@ -50,8 +75,8 @@ func NewTrustedHosts(s *settingsmod.Settings) (httpmod.Middleware, error) {
 		return m, nil
 	}
 	var live, ready string
-	if s.TrustedHostsExemptProbes {
-		live, ready = path.Join("/", s.APIPrefix, probeLive), path.Join("/", s.APIPrefix, probeReady)
+	if cfg.ExemptProbes {
+		live, ready = path.Join("/", cfg.APIPrefix, probeLive), path.Join("/", cfg.APIPrefix, probeReady)
 	}
 	m.Handler = func(c *gin.Context) {
 		if live != "" {

@@ -3,10 +3,12 @@ package securitymod_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/fxtest_helpers"
 	"github.com/m8fx/kit/httpmod"
@@ -112,7 +114,7 @@ func TestTrustedHostsOverTheNetwork(t *testing.T) {
 func TestTrustedHostsRejectsMalformedItems(t *testing.T) {
 	for _, item := range []string{"https://api.example.com", "api.example.com/x", "*example.com", "a.*.example.com", "*.", "api example.com"} {
 		t.Run(item, func(t *testing.T) {
-			_, err := securitymod.NewTrustedHosts(&settingsmod.Settings{AllowedHosts: []string{"ok.example.com", item}})
+			_, err := securitymod.NewTrustedHosts(securitymod.TrustedHostsConfig{AllowedHosts: []string{"ok.example.com", item}})
 			if err == nil || !strings.Contains(err.Error(), "ALLOWED_HOSTS") || !strings.Contains(err.Error(), item) {
 				t.Fatalf("NewTrustedHosts(%q) = %v", item, err)
 			}
@@ -156,8 +158,51 @@ func TestNewTrustedHostsWithoutFx(t *testing.T) {
 }
 
 func TestTrustedHostsMiddlewareSlot(t *testing.T) {
-	m, err := securitymod.NewTrustedHosts(&settingsmod.Settings{AllowedHosts: []string{"api.example.com"}})
+	m, err := securitymod.NewTrustedHosts(securitymod.TrustedHostsConfig{AllowedHosts: []string{"api.example.com"}})
 	if err != nil || m.Name != securitymod.NameTrustedHosts || m.Priority != httpmod.PriorityTrustedHosts || m.Handler == nil {
 		t.Fatalf("NewTrustedHosts = %+v, %v", m, err)
+	}
+}
+
+func TestTrustedHostsConfigFromSettings(t *testing.T) {
+	s := &settingsmod.Settings{AllowedHosts: []string{"api.example.com", "*.internal"}, TrustedHostsExemptProbes: true, APIPrefix: "/v1"}
+	cfg := securitymod.TrustedHostsConfigFromSettings(s)
+	if !slices.Equal(cfg.AllowedHosts, s.AllowedHosts) || !cfg.ExemptProbes || cfg.APIPrefix != "/v1" {
+		t.Fatalf("TrustedHostsConfigFromSettings = %+v", cfg)
+	}
+	cfg.AllowedHosts[0] = "evil.example.net"
+	if s.AllowedHosts[0] != "api.example.com" {
+		t.Fatal("changing the config changed the settings")
+	}
+}
+
+// TestTrustedHostsProbesUnderPrefix: the exempt probes are under APIPrefix,
+// and only there.
+func TestTrustedHostsProbesUnderPrefix(t *testing.T) {
+	m, err := securitymod.NewTrustedHosts(securitymod.TrustedHostsConfig{AllowedHosts: []string{"api.example.com"}, ExemptProbes: true, APIPrefix: "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		httpmod.Handle(r, http.MethodGet, "/health/live", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	})
+	root := httpmod.RoutesFunc(func(r *httpmod.Router) {
+		httpmod.Handle(r, http.MethodGet, "/health/live", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	})
+	e, err := httpmod.NewEngine(httpmod.EngineParams{
+		Settings: &settingsmod.Settings{APIPrefix: "/v1"}, Logger: zap.NewNop(),
+		Routes: []httpmod.Routes{routes}, RootRoutes: []httpmod.Routes{root}, Middleware: []httpmod.Middleware{m},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, code := range map[string]int{"/v1/health/live": http.StatusOK, "/health/live": http.StatusBadRequest} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Host = "10.0.0.1"
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		if rec.Code != code {
+			t.Errorf("%s from the pod IP: %d, want %d", path, rec.Code, code)
+		}
 	}
 }

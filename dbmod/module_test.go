@@ -10,10 +10,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/m8fx/kit/dbmod"
 	"github.com/m8fx/kit/fxtest_helpers"
@@ -108,116 +104,6 @@ func TestInvalidDatabaseSettingsFailBuild(t *testing.T) {
 	// Apps without dbmod never need DB_* settings.
 	if err := fxtest_helpers.BuildErr(t, fxtest_helpers.WithSetting("SELECTED_DB", "Mysql")); err != nil {
 		t.Fatalf("app without dbmod: %v", err)
-	}
-}
-
-// TestQueryLogging: the debug hook logs operations; the SQL text, which
-// carries the bound values, only when LogQueryText is set.
-func TestQueryLogging(t *testing.T) {
-	tests := []struct {
-		name           string
-		queries, text  bool
-		wantEntries    bool
-		wantValueShown bool
-	}{
-		{"off", false, false, false, false},
-		{"operations only", true, false, true, false},
-		{"with text (local)", true, true, true, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := startSqlite(t, ":memory:").Config()
-			cfg.LogQueries, cfg.LogQueryText = tt.queries, tt.text
-			core, logs := observer.New(zapcore.DebugLevel)
-			db, _ := dbmod.New(cfg, zap.New(core))
-			defer db.Close()
-			if err := db.Start(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			var s string
-			if err := db.Bun().NewRaw("SELECT ?", "bound-secret-value").Scan(context.Background(), &s); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Bun().NewRaw("SELECT * FROM no_such_table_bound_secret").Exec(context.Background()); err == nil {
-				t.Fatal("query on a missing table succeeded")
-			}
-			entries := logs.FilterMessage("query").All()
-			if (len(entries) > 0) != tt.wantEntries {
-				t.Fatalf("%d query entries", len(entries))
-			}
-			if tt.wantEntries {
-				failed := entries[len(entries)-1].ContextMap()
-				if tt.text && !strings.Contains(fmt.Sprint(failed["error"]), "no such table") ||
-					!tt.text && (failed["error_code"] != "SQLite 1" || failed["error"] != nil) {
-					t.Fatalf("failed query entry %v", failed)
-				}
-				entries = entries[:len(entries)-1]
-			}
-			shown := false
-			for _, e := range entries {
-				if e.Level != zapcore.DebugLevel || e.ContextMap()["operation"] != "SELECT" {
-					t.Fatalf("entry %v", e.ContextMap())
-				}
-				shown = shown || strings.Contains(fmt.Sprint(e.ContextMap()), "bound-secret-value")
-			}
-			if shown != tt.wantValueShown {
-				t.Fatalf("bound value shown: %v, want %v", shown, tt.wantValueShown)
-			}
-		})
-	}
-}
-
-// TestStatsCollector: nothing before the pool opens, the pool statistics
-// labelled with the database name after.
-func TestStatsCollector(t *testing.T) {
-	cfg := startSqlite(t, ":memory:").Config()
-	db, _ := dbmod.New(cfg, nil)
-	defer db.Close()
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(dbmod.NewStatsCollector(db)); err != nil {
-		t.Fatal(err)
-	}
-	if mfs, err := reg.Gather(); err != nil || len(mfs) != 0 {
-		t.Fatalf("before start: %d families (%v)", len(mfs), err)
-	}
-	if err := db.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, mf := range mfs {
-		if mf.GetName() == "go_sql_max_open_connections" {
-			found = true
-			m := mf.GetMetric()[0]
-			if m.GetGauge().GetValue() != 1 || m.GetLabel()[0].GetValue() != "memory" {
-				t.Fatalf("go_sql_max_open_connections = %v", m)
-			}
-		}
-	}
-	if !found {
-		t.Fatal("no go_sql_max_open_connections")
-	}
-}
-
-// TestPoolMetricsServed: with METRICS_ENABLED=true the pool statistics are on
-// /metrics.
-func TestPoolMetricsServed(t *testing.T) {
-	app := fxtest_helpers.New(t, fxtest_helpers.WithSQLite(), fxtest_helpers.WithSetting("METRICS_ENABLED", "true"))
-	rec := app.Get("/metrics")
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `go_sql_open_connections{db_name="memory"}`) {
-		t.Fatalf("/metrics: %d\n%s", rec.Code, rec.Body)
-	}
-}
-
-// TestWithoutHealthCheck: the option removes the "database" check.
-func TestWithoutHealthCheck(t *testing.T) {
-	app := fxtest_helpers.New(t, append(healthOptions(), fxtest_helpers.WithSQLite(),
-		fxtest_helpers.WithOptions(dbmod.WithoutHealthCheck()))...)
-	if _, status, _ := dbHealth(t, app); status != "" {
-		t.Fatalf("database check present: %q", status)
 	}
 }
 

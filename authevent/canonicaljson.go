@@ -1,4 +1,4 @@
-package authmod
+package authevent
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package authmod
+package authevent
 
 import (
 	"encoding/json"
@@ -59,8 +59,8 @@ func loadEventVectors(t *testing.T) []eventVector {
 	return v
 }
 
-func TestEventSignerMatchesPythonVectors(t *testing.T) {
-	s, err := NewEventSigner([]byte(eventVectorKey))
+func TestSignerMatchesPythonVectors(t *testing.T) {
+	s, err := NewSigner([]byte(eventVectorKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,19 +82,19 @@ func TestEventSignerMatchesPythonVectors(t *testing.T) {
 	}
 }
 
-func TestEventSignerRejectsTampering(t *testing.T) {
-	s, _ := NewEventSigner([]byte(eventVectorKey))
+func TestSignerRejectsTampering(t *testing.T) {
+	s, _ := NewSigner([]byte(eventVectorKey))
 	v := loadEventVectors(t)[0]
 	tests := []struct {
 		name, payload, sig string
 		want               error
 	}{
-		{"changed payload", strings.Replace(v.Input, "user.created", "user.deleted", 1), v.Signature, ErrBadEventSignature},
-		{"changed signature", v.Input, "0" + v.Signature[1:], ErrBadEventSignature},
+		{"changed payload", strings.Replace(v.Input, "user.created", "user.deleted", 1), v.Signature, ErrBadSignature},
+		{"changed signature", v.Input, "0" + v.Signature[1:], ErrBadSignature},
 		{"upper-case hex is a different string but same bytes", v.Input, strings.ToUpper(v.Signature), nil},
-		{"not hex", v.Input, "zz" + v.Signature[2:], ErrBadEventSignature},
-		{"truncated", v.Input, v.Signature[:10], ErrBadEventSignature},
-		{"empty", v.Input, "", ErrBadEventSignature},
+		{"not hex", v.Input, "zz" + v.Signature[2:], ErrBadSignature},
+		{"truncated", v.Input, v.Signature[:10], ErrBadSignature},
+		{"empty", v.Input, "", ErrBadSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,14 +104,14 @@ func TestEventSignerRejectsTampering(t *testing.T) {
 			}
 		})
 	}
-	other, _ := NewEventSigner([]byte(strings.Repeat("k", 32)))
-	if err := other.VerifyJSON([]byte(v.Input), v.Signature); !errors.Is(err, ErrBadEventSignature) {
+	other, _ := NewSigner([]byte(strings.Repeat("k", 32)))
+	if err := other.VerifyJSON([]byte(v.Input), v.Signature); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("another key verified the event: %v", err)
 	}
 }
 
-func TestEventSignerSignGoValue(t *testing.T) {
-	s, _ := NewEventSigner([]byte(eventVectorKey))
+func TestSignerSignGoValue(t *testing.T) {
+	s, _ := NewSigner([]byte(eventVectorKey))
 	v := loadEventVectors(t)[0]
 	payload := map[string]any{"event": "user.created", "user_id": "0b7e7f3e-8f43-4a57-9c2e-3f4b8d8e2a11", "b": 1, "a": "x"}
 	sig, err := s.Sign(payload)
@@ -123,16 +123,39 @@ func TestEventSignerSignGoValue(t *testing.T) {
 	}
 }
 
-func TestNewEventSigner(t *testing.T) {
-	if _, err := NewEventSigner([]byte("short")); err == nil {
+func TestNewSigner(t *testing.T) {
+	if _, err := NewSigner([]byte("short")); err == nil {
 		t.Fatal("short key accepted")
 	}
+	if _, err := NewSigner([]byte(strings.Repeat("k", MinKeyBytes))); err != nil {
+		t.Fatalf("key of MinKeyBytes refused: %v", err)
+	}
+	key := []byte(strings.Repeat("k", 40))
+	s, err := NewSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.SignJSON([]byte(`{}`))
+	key[0] = 'x'
+	if after, _ := s.SignJSON([]byte(`{}`)); after != before {
+		t.Fatal("the signer shares the caller's key slice")
+	}
+}
+
+func TestSigningKeyFromSettings(t *testing.T) {
+	if _, err := SigningKeyFromSettings(nil); err == nil {
+		t.Fatal("nil settings accepted")
+	}
 	off := &settingsmod.Settings{EventSigningEnabled: false, EventSigningKey: settingsmod.Secret(strings.Repeat("k", 40))}
-	if _, err := NewEventSignerFromSettings(off); err == nil {
-		t.Fatal("signer built although EVENT_SIGNING_ENABLED=false")
+	if _, err := SigningKeyFromSettings(off); err == nil {
+		t.Fatal("key returned although EVENT_SIGNING_ENABLED=false")
 	}
 	on := &settingsmod.Settings{EventSigningEnabled: true, EventSigningKey: settingsmod.Secret(strings.Repeat("k", 40))}
-	if _, err := NewEventSignerFromSettings(on); err != nil {
+	key, err := SigningKeyFromSettings(on)
+	if err != nil || string(key) != strings.Repeat("k", 40) {
+		t.Fatalf("SigningKeyFromSettings = %q, %v", key, err)
+	}
+	if _, err := NewSigner(key); err != nil {
 		t.Fatal(err)
 	}
 }
