@@ -9,15 +9,6 @@ import (
 // userCtxKey is the context.Context key of the authenticated user.
 type userCtxKey struct{}
 
-// authValue is what guards store in the request context: the user, and the
-// Authenticator that authenticated it (so that stacked guards of the same
-// Authenticator authenticate once). One value, one allocation, and no gin
-// Keys map: the request context is the single place the user is stored.
-type authValue struct {
-	user *User
-	by   *Authenticator
-}
-
 // ContextWithUser returns a copy of ctx carrying u, where [UserFromContext]
 // finds it. Guards call it on the request context; tests of handlers can
 // call it to fake an authenticated request.
@@ -25,21 +16,27 @@ func ContextWithUser(ctx context.Context, u *User) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &userContext{Context: ctx, v: authValue{user: u}}
+	return &userContext{Context: ctx, user: u}
 }
 
-// userContext carries an authValue: one allocation per request instead of
-// context.WithValue's two (the context and the boxed value).
+// userContext is what guards put in the request context: the user, and the
+// Authenticator that authenticated it (so that stacked guards of the same
+// Authenticator authenticate once). A guard stores the request's own copy
+// of the user in own, so the whole value is one allocation per request,
+// and there is no gin Keys map: the request context is the single place the
+// user is stored.
 type userContext struct {
 	context.Context
-	v authValue
+	user *User
+	by   *Authenticator
+	own  User
 }
 
-// Value returns the authValue for userCtxKey and defers to the parent
-// otherwise.
+// Value returns c itself for userCtxKey (no boxing) and defers to the
+// parent otherwise.
 func (c *userContext) Value(key any) any {
 	if _, ok := key.(userCtxKey); ok {
-		return c.v
+		return c
 	}
 	return c.Context.Value(key)
 }
@@ -53,38 +50,44 @@ func (c *userContext) Value(key any) any {
 //   - c.Request.Context(), or any context derived from it, in code the
 //     handler calls.
 func UserFromContext(ctx context.Context) (*User, bool) {
-	v, ok := authValueOf(ctx)
-	return v.user, ok && v.user != nil
+	uc := userContextOf(ctx)
+	if uc == nil || uc.user == nil {
+		return nil, false
+	}
+	return uc.user, true
 }
 
-// authValueOf finds the authValue of ctx. A *gin.Context is read through its
-// request: gin forwards Value to the request context only when the engine
-// sets ContextWithFallback.
-func authValueOf(ctx context.Context) (authValue, bool) {
+// userContextOf finds the userContext of ctx (nil when there is none). A
+// *gin.Context is read through its request: gin forwards Value to the
+// request context only when the engine sets ContextWithFallback.
+func userContextOf(ctx context.Context) *userContext {
 	if c, ok := ctx.(*gin.Context); ok {
 		if c == nil || c.Request == nil {
-			return authValue{}, false
+			return nil
 		}
 		ctx = c.Request.Context()
 	}
 	if ctx == nil {
-		return authValue{}, false
+		return nil
 	}
-	v, ok := ctx.Value(userCtxKey{}).(authValue)
-	return v, ok
+	uc, _ := ctx.Value(userCtxKey{}).(*userContext)
+	return uc
 }
 
-// setUser stores u, authenticated by a, in the request context, where
-// UserFromContext finds it.
+// setUser stores a copy of u, authenticated by a, in the request context,
+// where UserFromContext finds it: the handler's *User is the request's own,
+// whatever the guard shares between requests.
 func setUser(c *gin.Context, u *User, a *Authenticator) {
-	c.Request = c.Request.WithContext(&userContext{Context: c.Request.Context(), v: authValue{user: u, by: a}})
+	uc := &userContext{Context: c.Request.Context(), by: a, own: *u}
+	uc.user = &uc.own
+	c.Request = c.Request.WithContext(uc)
 }
 
 // authenticatedBy returns the user a authenticated earlier in this request.
 func authenticatedBy(c *gin.Context, a *Authenticator) (*User, bool) {
-	v, ok := authValueOf(c)
-	if !ok || v.by != a || v.user == nil {
+	uc := userContextOf(c)
+	if uc == nil || uc.by != a || uc.user == nil {
 		return nil, false
 	}
-	return v.user, true
+	return uc.user, true
 }

@@ -126,7 +126,8 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 	if d != nil {
 		return nil, d
 	}
-	return u, nil
+	own := *u // u may be shared by the requests presenting the same token
+	return &own, nil
 }
 
 // guard builds a handler whose rule returns "" to admit a user, or the
@@ -163,25 +164,46 @@ func (a *Authenticator) authenticate(ctx context.Context, authorization []string
 	if d != nil {
 		return nil, d
 	}
-	claims, err := a.validator.Validate(ctx, token)
-	if err != nil {
-		if errors.Is(err, ErrKeysUnavailable) {
-			return nil, &denial{kind: denyUnavailable, cause: err, err: err}
+	var claims *Claims
+	var u *User
+	if kv, ok := a.validator.(*Validator); ok {
+		// The kit's own validator: the verified entry (shared by the
+		// requests presenting the same token) is read, never copied.
+		e, err := kv.verified(ctx, token)
+		if err != nil {
+			return nil, validationDenial(err)
 		}
-		return nil, &denial{kind: denyInvalid, cause: err, err: invalid(err)}
-	}
-	if claims == nil {
-		return nil, &denial{kind: denyInvalid, reason: "no_claims", err: ErrInvalidToken}
-	}
-	u, err := a.mapper(claims)
-	if err != nil || u == nil {
-		if err == nil {
-			err = errors.New("mapper returned no user")
+		m, d := a.userFor(e)
+		if d != nil {
+			return nil, d
 		}
-		return nil, &denial{kind: denyInvalid, reason: "user_mapping_failed", err: invalid(err)}
+		u, claims = &m.user, e.claims
+		switch a.revocation.(type) {
+		case NoRevocation, *RemoteRevocationClient: // read the claims only
+		default:
+			if e.cached {
+				claims = cloneClaims(claims) // an unknown checker gets its own copy
+			}
+		}
+	} else {
+		var err error
+		claims, err = a.validator.Validate(ctx, token)
+		if err != nil {
+			return nil, validationDenial(err)
+		}
+		if claims == nil {
+			return nil, &denial{kind: denyInvalid, reason: "no_claims", err: ErrInvalidToken}
+		}
+		var d *denial
+		if u, d = a.mapUser(claims); d != nil {
+			return nil, d
+		}
 	}
 	if !u.IsActive {
 		return nil, &denial{kind: denyInactive, reason: "inactive_user", err: ErrInactiveUser}
+	}
+	if _, none := a.revocation.(NoRevocation); none {
+		return u, nil
 	}
 	if err := a.revocation.Check(ctx, claims); err != nil {
 		if errors.Is(err, ErrRevocationUnavailable) {
@@ -190,6 +212,47 @@ func (a *Authenticator) authenticate(ctx context.Context, authorization []string
 		return nil, &denial{kind: denyInvalid, cause: err, err: invalid(err)}
 	}
 	return u, nil
+}
+
+// validationDenial is the answer to an error of the token validator.
+func validationDenial(err error) *denial {
+	if errors.Is(err, ErrKeysUnavailable) {
+		return &denial{kind: denyUnavailable, cause: err, err: err}
+	}
+	return &denial{kind: denyInvalid, cause: err, err: invalid(err)}
+}
+
+// mapUser runs the UserMapper.
+func (a *Authenticator) mapUser(claims *Claims) (*User, *denial) {
+	u, err := a.mapper(claims)
+	if err != nil || u == nil {
+		if err == nil {
+			err = errors.New("mapper returned no user")
+		}
+		return nil, &denial{kind: denyInvalid, reason: "user_mapping_failed", err: invalid(err)}
+	}
+	return u, nil
+}
+
+// userFor returns the user a maps from the claims of a verified entry. The
+// answer is remembered in the entry, so a token seen again is neither
+// verified nor mapped again (UserMapper documents that it must depend only
+// on the claims); the mapper gets its own copy of cached claims.
+func (a *Authenticator) userFor(e *verifiedEntry) (*mappedUser, *denial) {
+	if m := e.mapped.Load(); m != nil && m.by == a {
+		return m, nil
+	}
+	claims := e.claims
+	if e.cached {
+		claims = cloneClaims(claims)
+	}
+	u, d := a.mapUser(claims)
+	if d != nil {
+		return nil, d
+	}
+	m := &mappedUser{by: a, user: *u}
+	e.mapped.Store(m)
+	return m, nil
 }
 
 // invalid makes sure err wraps ErrInvalidToken (a 401 cause that is not one

@@ -2,7 +2,6 @@ package authmod
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/MicahParks/jwkset"
+	"github.com/MicahParks/keyfunc/v3"
+	"github.com/golang-jwt/jwt/v5"
 	"go.uber.org/zap"
 	"golang.org/x/time/rate"
 )
@@ -271,15 +272,16 @@ func (s *jwksSource) refreshOnDemand(ctx context.Context) error {
 	}
 }
 
-// key returns the verification key for kid ("" when the token has none).
-func (s *jwksSource) key(ctx context.Context, kid string) (crypto.PublicKey, error) {
+// read returns the JWK for kid ("" when the token has none): from the
+// current snapshot, or after an on-demand refresh when it is not there.
+func (s *jwksSource) read(ctx context.Context, kid string) (jwkset.JWK, error) {
 	set := s.keys.Load()
 	if k, ok := set.lookup(kid); ok {
 		return k, nil
 	}
 	if kid == "" && set.size() > 1 {
 		// Ambiguous without a kid; a refresh would not help.
-		return nil, invalidToken(ReasonUnknownKID, errUnknownKID)
+		return jwkset.JWK{}, invalidToken(ReasonUnknownKID, errUnknownKID)
 	}
 	refreshErr := s.refreshOnDemand(ctx)
 	set = s.keys.Load()
@@ -287,9 +289,40 @@ func (s *jwksSource) key(ctx context.Context, kid string) (crypto.PublicKey, err
 		return k, nil
 	}
 	if set.size() == 0 {
-		return nil, keysUnavailable(errors.Join(errNoKeysLoaded, refreshErr))
+		return jwkset.JWK{}, keysUnavailable(errors.Join(errNoKeysLoaded, refreshErr))
 	}
-	return nil, invalidToken(ReasonUnknownKID, errUnknownKID)
+	return jwkset.JWK{}, invalidToken(ReasonUnknownKID, errUnknownKID)
+}
+
+// keyFor returns the verification key of a token whose header names kid
+// ("" when it has none), looked up by keyfunc with the request context.
+//
+// keyfunc tries every stored key for a token without a kid; the kit does
+// not: such a token is verified only when the JWKS holds exactly one usable
+// key, so that a forged token never costs more than one verification.
+func (s *jwksSource) keyFor(ctx context.Context, kf keyfunc.Keyfunc, alg, kid string) (any, error) {
+	header := map[string]any{"alg": alg}
+	if kid != "" {
+		header["kid"] = kid
+	} else if s.size() > 1 {
+		return nil, invalidToken(ReasonUnknownKID, errUnknownKID)
+	}
+	key, err := kf.KeyfuncCtx(ctx)(&jwt.Token{Header: header})
+	if err != nil {
+		var te *tokenError
+		if errors.As(err, &te) {
+			return nil, te // unknown kid, keys unavailable
+		}
+		return nil, invalidToken(ReasonAlgorithm, err)
+	}
+	if set, ok := key.(jwt.VerificationKeySet); ok {
+		// No kid: keyfunc returns every stored key.
+		if len(set.Keys) != 1 {
+			return nil, invalidToken(ReasonUnknownKID, errUnknownKID)
+		}
+		return set.Keys[0], nil
+	}
+	return key, nil
 }
 
 // size returns the number of usable keys loaded.
@@ -356,7 +389,7 @@ func (s *jwksSource) parse(body []byte) (*keySet, error) {
 	if doc.Keys == nil {
 		return nil, errJWKSNoKeys
 	}
-	set := &keySet{byKID: make(map[string]crypto.PublicKey, len(doc.Keys))}
+	set := &keySet{byKID: make(map[string]jwkset.JWK, len(doc.Keys))}
 	for i, raw := range doc.Keys {
 		var m jwkset.JWKMarshal
 		if err := json.Unmarshal(raw, &m); err != nil {

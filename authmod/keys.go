@@ -99,57 +99,60 @@ var (
 )
 
 // usableJWK decides whether one JWK of the JWKS may verify tokens of alg and
-// returns its public key. It filters on the JWK's own metadata first (kty,
+// returns it (public material only). It filters on the JWK's own metadata first (kty,
 // alg, crv, use, key_ops: symmetric keys and keys for another algorithm are
 // never used, whatever kid a token names), then parses it with jwkset (which
 // validates the key material; x5u is never fetched) and applies the same
 // strength floor as PEM keys.
-func usableJWK(alg string, m jwkset.JWKMarshal) (crypto.PublicKey, error) {
+func usableJWK(alg string, m jwkset.JWKMarshal) (jwkset.JWK, error) {
 	switch m.KTY {
 	case jwkset.KtyOct:
-		return nil, errJWKSymmetric
+		return jwkset.JWK{}, errJWKSymmetric
 	case jwkset.KtyRSA:
 		if alg != algRS256 {
-			return nil, errJWKKty
+			return jwkset.JWK{}, errJWKKty
 		}
 	case jwkset.KtyEC:
 		if alg != algES256 {
-			return nil, errJWKKty
+			return jwkset.JWK{}, errJWKKty
 		}
 		if m.CRV != jwkset.CrvP256 {
-			return nil, errJWKCrv
+			return jwkset.JWK{}, errJWKCrv
 		}
 	default:
-		return nil, errJWKKty
+		return jwkset.JWK{}, errJWKKty
 	}
 	if m.ALG != "" && string(m.ALG) != alg {
-		return nil, errJWKAlg
+		return jwkset.JWK{}, errJWKAlg
 	}
 	if m.USE != "" && m.USE != jwkset.UseSig {
-		return nil, errJWKUse
+		return jwkset.JWK{}, errJWKUse
 	}
 	if len(m.KEYOPS) > 0 && !slices.Contains(m.KEYOPS, jwkset.KeyOpsVerify) {
-		return nil, errJWKOps
+		return jwkset.JWK{}, errJWKOps
 	}
 	if len(m.KID) > maxKIDLength {
-		return nil, errJWKKID
+		return jwkset.JWK{}, errJWKKID
 	}
 	// Never take private material from a JWKS, even if one was published.
 	pub := m
 	pub.D, pub.P, pub.Q, pub.DP, pub.DQ, pub.QI, pub.OTH, pub.K = "", "", "", "", "", "", nil, ""
 	jwk, err := jwkset.NewJWKFromMarshal(pub, jwkset.JWKMarshalOptions{}, jwkset.JWKValidateOptions{})
 	if err != nil {
-		return nil, err
+		return jwkset.JWK{}, err
 	}
-	return checkVerificationKey(alg, jwk.Key())
+	if _, err := checkVerificationKey(alg, jwk.Key()); err != nil {
+		return jwkset.JWK{}, err
+	}
+	return jwk, nil
 }
 
 // keySet is an immutable snapshot of the verification keys loaded from the
 // JWKS. It is replaced as a whole (atomic pointer) on each successful refresh.
 type keySet struct {
-	byKID map[string]crypto.PublicKey
+	byKID map[string]jwkset.JWK
 	// all lists every usable key (those without a kid included), in JWKS order.
-	all []crypto.PublicKey
+	all []jwkset.JWK
 }
 
 // size returns the number of usable keys.
@@ -163,15 +166,15 @@ func (s *keySet) size() int {
 // lookup returns the key for kid. A token without a kid is accepted only when
 // the set holds exactly one usable key (an issuer that rotates keys sets kid;
 // trying every key would multiply the cost of forged tokens).
-func (s *keySet) lookup(kid string) (crypto.PublicKey, bool) {
+func (s *keySet) lookup(kid string) (jwkset.JWK, bool) {
 	if s == nil {
-		return nil, false
+		return jwkset.JWK{}, false
 	}
 	if kid == "" {
 		if len(s.all) == 1 {
 			return s.all[0], true
 		}
-		return nil, false
+		return jwkset.JWK{}, false
 	}
 	k, ok := s.byKID[kid]
 	return k, ok
@@ -189,7 +192,7 @@ func (s *keySet) removedFrom(old *keySet) bool {
 	for _, ok := range old.all {
 		found := false
 		for _, nk := range s.all {
-			if keysEqual(ok, nk) {
+			if keysEqual(ok.Key(), nk.Key()) {
 				found = true
 				break
 			}
@@ -200,14 +203,14 @@ func (s *keySet) removedFrom(old *keySet) bool {
 	}
 	for kid, ok := range old.byKID {
 		nk, present := s.byKID[kid]
-		if !present || !keysEqual(ok, nk) {
+		if !present || !keysEqual(ok.Key(), nk.Key()) {
 			return true
 		}
 	}
 	return false
 }
 
-func keysEqual(a, b crypto.PublicKey) bool {
+func keysEqual(a, b any) bool {
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	if e, ok := a.(equaler); ok {
 		return e.Equal(b)

@@ -1,7 +1,6 @@
 package authmod
 
 import (
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"encoding/json"
@@ -70,7 +69,7 @@ func TestUsableJWK(t *testing.T) {
 				if err != nil {
 					t.Fatalf("not usable: %v", err)
 				}
-				switch key.(type) {
+				switch key.Key().(type) {
 				case *rsa.PublicKey, *ecdsa.PublicKey:
 				default:
 					t.Fatalf("key type %T", key)
@@ -98,18 +97,26 @@ func TestUsableJWK(t *testing.T) {
 // TestKeySet: lookup by kid, kid-less lookup, and withdrawal detection.
 func TestKeySet(t *testing.T) {
 	k := vtKeys()
-	a, b := crypto.PublicKey(&k.rsa.PublicKey), crypto.PublicKey(&k.rsaNext.PublicKey)
-	one := &keySet{byKID: map[string]crypto.PublicKey{"a": a}, all: []crypto.PublicKey{a}}
-	two := &keySet{byKID: map[string]crypto.PublicKey{"a": a, "b": b}, all: []crypto.PublicKey{a, b}}
-	swapped := &keySet{byKID: map[string]crypto.PublicKey{"a": b}, all: []crypto.PublicKey{b}}
+	jwk := func(key any, kid string) jwkset.JWK {
+		j, err := jwkset.NewJWKFromKey(key, jwkset.JWKOptions{Metadata: jwkset.JWKMetadataOptions{KID: kid}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	a, b := jwk(&k.rsa.PublicKey, "a"), jwk(&k.rsaNext.PublicKey, "b")
+	bAsA := jwk(&k.rsaNext.PublicKey, "a")
+	one := &keySet{byKID: map[string]jwkset.JWK{"a": a}, all: []jwkset.JWK{a}}
+	two := &keySet{byKID: map[string]jwkset.JWK{"a": a, "b": b}, all: []jwkset.JWK{a, b}}
+	swapped := &keySet{byKID: map[string]jwkset.JWK{"a": bAsA}, all: []jwkset.JWK{bAsA}}
 
-	if got, ok := one.lookup(""); !ok || got != a {
+	if got, ok := one.lookup(""); !ok || !keysEqual(got.Key(), a.Key()) {
 		t.Fatal("kid-less lookup with one key")
 	}
 	if _, ok := two.lookup(""); ok {
 		t.Fatal("kid-less lookup with two keys")
 	}
-	if got, ok := two.lookup("b"); !ok || got != b {
+	if got, ok := two.lookup("b"); !ok || !keysEqual(got.Key(), b.Key()) {
 		t.Fatal("lookup b")
 	}
 	if _, ok := two.lookup("c"); ok {

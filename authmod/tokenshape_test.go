@@ -101,20 +101,3 @@ func TestCheckHeader(t *testing.T) {
 		t.Errorf("escaped name: %v does not wrap errEscapedHeader", err)
 	}
 }
-
-// TestCheckClaimsJSON: duplicate claims (as encoding/json folds names) are
-// malformed tokens; strictjson's own tests cover the folding in depth.
-func TestCheckClaimsJSON(t *testing.T) {
-	if err := checkClaimsJSON([]byte(`{"sub":"a","iss":"b","aud":["x","x"]}`)); err != nil {
-		t.Fatalf("distinct members refused: %v", err)
-	}
-	for _, doc := range []string{`{"sub":"a","SUB":"b"}`, `{"sub":"a","\u017fub":"b"}`, `{"sub":"a","s\u0075b":"b"}`} {
-		err := checkClaimsJSON([]byte(doc))
-		if ReasonOf(err) != ReasonMalformed || !errors.Is(err, strictjson.ErrDuplicateMember) || !errors.Is(err, ErrInvalidToken) {
-			t.Errorf("%s: %v", doc, err)
-		}
-	}
-	if err := checkClaimsJSON([]byte(`[]`)); ReasonOf(err) != ReasonMalformed || !errors.Is(err, strictjson.ErrNotObject) {
-		t.Errorf("array claims: %v", err)
-	}
-}

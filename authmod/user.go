@@ -25,6 +25,11 @@ type User struct {
 // answer 401 "Could not validate credentials" (the token is not one this
 // service can use).
 //
+// The kit's guards call the mapper once per verified token and reuse its
+// answer for later requests with the same token (each request gets its own
+// copy of the User), so a mapper must depend only on the claims; it gets its
+// own copy of them.
+//
 // The mapper is a value in the fx graph; a service that needs more from the
 // claims (or a different subject format) replaces it with fx.Decorate:
 //

@@ -3,8 +3,10 @@ package authmod
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
+	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 	"go.uber.org/zap"
 
@@ -59,11 +61,17 @@ import (
 // With a JWKS, call [Validator.Start] (first fetch, background refresh) and
 // [Validator.Close] (stops the refresh goroutine).
 type Validator struct {
-	cfg       ValidatorConfig
-	parser    *jwt.Parser
+	cfg ValidatorConfig
+	// method is golang-jwt's signing method of cfg.Algorithm; rules is
+	// golang-jwt's validator of the registered claims (exp, nbf, iat, iss,
+	// aud).
+	method    jwt.SigningMethod
+	rules     *jwt.Validator
 	staticKey any
-	staticKF  jwt.Keyfunc
 	jwks      *jwksSource
+	// keyfunc looks up JWKS keys (github.com/MicahParks/keyfunc/v3 over the
+	// kit's own jwkset.Storage); nil without a JWKS.
+	keyfunc   keyfunc.Keyfunc
 	cache     *verifiedCache
 	log       *zap.Logger
 	closeOnce sync.Once
@@ -79,11 +87,13 @@ func NewValidator(cfg ValidatorConfig) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
+	method := jwt.GetSigningMethod(cfg.Algorithm)
+	if method == nil {
+		return nil, fmt.Errorf("authmod: algorithm %q has no golang-jwt signing method", cfg.Algorithm)
+	}
 	opts := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{cfg.Algorithm}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithStrictDecoding(),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(cfg.Now),
 	}
@@ -95,7 +105,8 @@ func NewValidator(cfg ValidatorConfig) (*Validator, error) {
 	}
 	v := &Validator{
 		cfg:    cfg,
-		parser: jwt.NewParser(opts...),
+		method: method,
+		rules:  jwt.NewValidator(opts...),
 		cache:  newVerifiedCache(cfg.CacheSize, cfg.Leeway),
 		log:    cfg.Logger,
 	}
@@ -104,9 +115,13 @@ func NewValidator(cfg ValidatorConfig) (*Validator, error) {
 		if v.cache != nil {
 			v.jwks.onWithdraw = v.cache.purge
 		}
+		kf, err := keyfunc.New(keyfunc.Options{Storage: &jwksStorage{src: v.jwks}})
+		if err != nil {
+			return nil, fmt.Errorf("authmod: JWKS key lookup: %w", err)
+		}
+		v.keyfunc = kf
 	} else {
 		v.staticKey = staticKey
-		v.staticKF = func(*jwt.Token) (any, error) { return v.staticKey, nil }
 	}
 	return v, nil
 }
@@ -160,6 +175,21 @@ func (v *Validator) JWKSCheck() healthmod.Check {
 // Validate verifies token and returns its claims. The returned *Claims is the
 // caller's own copy. See [Validator] for the rules.
 func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error) {
+	e, err := v.verified(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if v.cache == nil {
+		return e.claims, nil // not shared: the entry was made for this call
+	}
+	return cloneClaims(e.claims), nil
+}
+
+// verified returns the entry of a valid token: from the verified-token
+// cache, or verified now (and remembered). Its claims are private to the
+// package: Validate hands out copies, and the Authenticator reads them
+// without changing them.
+func (v *Validator) verified(ctx context.Context, token string) (*verifiedEntry, error) {
 	if token == "" {
 		return nil, invalidToken(ReasonMissing, nil)
 	}
@@ -175,8 +205,8 @@ func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error)
 	var gen uint64
 	if v.cache != nil {
 		key = tokenKey(token)
-		if c, ok := v.cache.get(key, now); ok {
-			return c, nil
+		if e, ok := v.cache.get(key, now); ok {
+			return e, nil
 		}
 		gen = v.cache.generation()
 	}
@@ -185,14 +215,19 @@ func (v *Validator) Validate(ctx context.Context, token string) (*Claims, error)
 	if err != nil {
 		return nil, err
 	}
+	e := newVerifiedEntry(claims)
 	if v.cache != nil {
-		v.cache.put(key, claims, now, gen)
-		return cloneClaims(claims), nil
+		e.cached = true
+		v.cache.put(key, e, now, gen)
 	}
-	return claims, nil
+	return e, nil
 }
 
-// verify is the first-sight path: structural checks, signature, claims.
+// verify is the first-sight path. Each segment is decoded once: the header
+// is scanned and its rules applied, the claims are decoded by the same walk
+// that refuses duplicate members, the signature is checked with golang-jwt's
+// signing method and the registered claims with golang-jwt's jwt.Validator;
+// the m8fx claim rules come last.
 func (v *Validator) verify(ctx context.Context, token string, dot1, dot2 int) (*Claims, error) {
 	if err := checkNoLineBreaks(token); err != nil {
 		return nil, invalidToken(ReasonMalformed, err)
@@ -201,28 +236,27 @@ func (v *Validator) verify(ctx context.Context, token string, dot1, dot2 int) (*
 	if err != nil {
 		return nil, invalidToken(ReasonMalformed, err)
 	}
-	payload, err := decodeSegment(token[dot1+1 : dot2])
-	if err != nil {
-		return nil, invalidToken(ReasonMalformed, err)
-	}
 	kid, err := checkHeader(header, v.cfg.Algorithm)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkClaimsJSON(payload); err != nil {
+	payload, err := decodeSegment(token[dot1+1 : dot2])
+	if err != nil {
+		return nil, invalidToken(ReasonMalformed, err)
+	}
+	claims, err := decodeClaims(payload, string(payload))
+	if err != nil {
 		return nil, err
 	}
-
-	keyfunc := v.staticKF
-	if v.jwks != nil {
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		keyfunc = func(*jwt.Token) (any, error) { return v.jwks.key(ctx, kid) }
+	sig, err := decodeSegment(token[dot2+1:])
+	if err != nil {
+		return nil, invalidToken(ReasonMalformed, err)
 	}
-	claims := &Claims{}
-	if _, err := v.parser.ParseWithClaims(token, claims, keyfunc); err != nil {
-		return nil, v.parseError(err, claims)
+	if err := v.verifySignature(ctx, token[:dot2], sig, kid); err != nil {
+		return nil, err
+	}
+	if err := v.rules.Validate(claims); err != nil {
+		return nil, v.claimsError(err, claims)
 	}
 	if err := checkClaims(claims, v.cfg.RequireJTI, v.cfg.MaxLifetime); err != nil {
 		return nil, err
@@ -230,20 +264,32 @@ func (v *Validator) verify(ctx context.Context, token string, dot1, dot2 int) (*
 	return claims, nil
 }
 
-// parseError maps a jwt/v5 error to a reason. The library error stays in the
-// chain (for logs) but not in the message.
-func (v *Validator) parseError(err error, claims *Claims) error {
-	var te *tokenError
-	if errors.As(err, &te) {
-		return te // from the keyfunc: unknown kid, keys unavailable
+// verifySignature checks sig over signingInput with the configured key, or
+// with the JWKS key keyfunc finds for the token's kid ("" when it has none).
+func (v *Validator) verifySignature(ctx context.Context, signingInput string, sig []byte, kid string) error {
+	if v.jwks == nil {
+		if err := v.method.Verify(signingInput, sig, v.staticKey); err != nil {
+			return invalidToken(ReasonSignature, err)
+		}
+		return nil
 	}
-	switch {
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return invalidToken(ReasonMalformed, err)
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	key, err := v.jwks.keyFor(ctx, v.keyfunc, v.cfg.Algorithm, kid)
+	if err != nil {
+		return err
+	}
+	if err := v.method.Verify(signingInput, sig, key); err != nil {
 		return invalidToken(ReasonSignature, err)
-	case errors.Is(err, jwt.ErrTokenUnverifiable):
-		return invalidToken(ReasonAlgorithm, err)
+	}
+	return nil
+}
+
+// claimsError maps an error of jwt.Validator to a reason. The library error
+// stays in the chain (for logs) but not in the message.
+func (v *Validator) claimsError(err error, claims *Claims) error {
+	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return invalidToken(ReasonExpired, err)
 	case errors.Is(err, jwt.ErrTokenNotValidYet):

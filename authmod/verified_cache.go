@@ -38,6 +38,20 @@ type verifiedEntry struct {
 	claims *Claims   // private; cloned on the way out
 	exp    time.Time // the token's exp
 	nbf    time.Time // the token's nbf, zero if absent
+	// cached is true when the entry may be shared by several requests (the
+	// validator has a verified-token cache).
+	cached bool
+	// mapped is the user the last Authenticator that met this token mapped
+	// from its claims (see Authenticator.userFor).
+	mapped atomic.Pointer[mappedUser]
+}
+
+// mappedUser is the answer of an Authenticator's UserMapper for the claims
+// of one verified token. It is never modified after it is stored: guards
+// copy user into each request.
+type mappedUser struct {
+	by   *Authenticator
+	user User
 }
 
 // evictScan is how many entries a full shard looks at for expired ones before
@@ -81,11 +95,12 @@ func (c *verifiedCache) shard(k *[sha256.Size]byte) *verifiedShard {
 	return &c.shards[int(k[0])%len(c.shards)]
 }
 
-// get returns a copy of the claims of a verified token if it is still valid
-// at now: before its exp (no leeway: an entry never outlives the token; in
-// the leeway window the token goes through full verification again) and not
-// before its nbf minus the leeway.
-func (c *verifiedCache) get(k [sha256.Size]byte, now time.Time) (*Claims, bool) {
+// get returns the entry of a verified token if it is still valid at now:
+// before its exp (no leeway: an entry never outlives the token; in the
+// leeway window the token goes through full verification again) and not
+// before its nbf minus the leeway. The entry's claims are private: callers
+// outside the package only ever see a copy.
+func (c *verifiedCache) get(k [sha256.Size]byte, now time.Time) (*verifiedEntry, bool) {
 	s := c.shard(&k)
 	s.mu.RLock()
 	e := s.m[k]
@@ -104,22 +119,30 @@ func (c *verifiedCache) get(k [sha256.Size]byte, now time.Time) (*Claims, bool) 
 	if !e.nbf.IsZero() && now.Before(e.nbf.Add(-c.leeway)) {
 		return nil, false
 	}
-	return cloneClaims(e.claims), true
+	return e, true
 }
 
 // generation is read before a verification and given back to put.
 func (c *verifiedCache) generation() uint64 { return c.gen.Load() }
 
-// put remembers verified claims (the cache takes ownership of claims: the
-// caller must not modify or hand them out), unless the cache was purged since
-// gen was read.
-func (c *verifiedCache) put(k [sha256.Size]byte, claims *Claims, now time.Time, gen uint64) {
-	if claims.ExpiresAt == nil || !now.Before(claims.ExpiresAt.Time) {
-		return
+// newVerifiedEntry wraps verified claims; the entry takes ownership of
+// them (the caller must not modify or hand them out).
+func newVerifiedEntry(claims *Claims) *verifiedEntry {
+	e := &verifiedEntry{claims: claims}
+	if claims.ExpiresAt != nil {
+		e.exp = claims.ExpiresAt.Time
 	}
-	e := &verifiedEntry{claims: claims, exp: claims.ExpiresAt.Time}
 	if claims.NotBefore != nil {
 		e.nbf = claims.NotBefore.Time
+	}
+	return e
+}
+
+// put remembers the entry of a verified token, unless the cache was purged
+// since gen was read.
+func (c *verifiedCache) put(k [sha256.Size]byte, e *verifiedEntry, now time.Time, gen uint64) {
+	if e.claims.ExpiresAt == nil || !now.Before(e.exp) {
+		return
 	}
 	s := c.shard(&k)
 	s.mu.Lock()
@@ -184,8 +207,9 @@ func (c *verifiedCache) len() int {
 	return n
 }
 
-// claimsBox holds a copy of Claims together with the values its pointers
-// point to, so that cloneClaims needs a single allocation.
+// claimsBox holds Claims together with the values its pointers point to,
+// so that decoding (decodeClaims) or copying (cloneClaims) claims costs a
+// single allocation.
 type claimsBox struct {
 	c             Claims
 	exp, nbf, iat jwt.NumericDate

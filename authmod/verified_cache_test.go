@@ -138,7 +138,7 @@ func TestCacheBoundedAndOnlyVerified(t *testing.T) {
 	}
 	exp := jwt.NewNumericDate(vtNow.Add(time.Hour))
 	for i := 0; i < 20000; i++ {
-		big.put(sha256.Sum256([]byte(fmt.Sprint(i))), &Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: exp}}, vtNow, big.generation())
+		big.put(sha256.Sum256([]byte(fmt.Sprint(i))), newVerifiedEntry(&Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: exp}}), vtNow, big.generation())
 	}
 	if n := big.len(); n > 5000+16 {
 		t.Fatalf("cache of 5000 holds %d", n)
@@ -152,10 +152,10 @@ func TestCacheEvictsExpiredFirst(t *testing.T) {
 	live := &Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(vtNow.Add(time.Hour))}}
 	soon := &Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(vtNow.Add(time.Second))}}
 	kLive, kSoon, kNew := sha256.Sum256([]byte("live")), sha256.Sum256([]byte("soon")), sha256.Sum256([]byte("new"))
-	c.put(kLive, live, vtNow, c.generation())
-	c.put(kSoon, soon, vtNow, c.generation())
+	c.put(kLive, newVerifiedEntry(live), vtNow, c.generation())
+	c.put(kSoon, newVerifiedEntry(soon), vtNow, c.generation())
 	later := vtNow.Add(time.Minute)
-	c.put(kNew, cloneClaims(live), later, c.generation())
+	c.put(kNew, newVerifiedEntry(cloneClaims(live)), later, c.generation())
 	if _, ok := c.get(kLive, later); !ok {
 		t.Fatal("live entry evicted while an expired one was present")
 	}
@@ -187,8 +187,8 @@ func TestCacheConcurrent(t *testing.T) {
 			for i := 0; i < 2000; i++ {
 				k := sha256.Sum256([]byte(fmt.Sprint(g, i%300)))
 				if i%3 == 0 {
-					c.put(k, cloneClaims(claims), vtNow, c.generation())
-				} else if got, ok := c.get(k, vtNow); ok && got.Type != "access" {
+					c.put(k, newVerifiedEntry(cloneClaims(claims)), vtNow, c.generation())
+				} else if got, ok := c.get(k, vtNow); ok && got.claims.Type != "access" {
 					t.Error("bad entry")
 					return
 				}
@@ -234,11 +234,11 @@ func TestVerifiedCachePutAfterPurge(t *testing.T) {
 	k := sha256.Sum256([]byte("token"))
 	gen := c.generation() // verification starts
 	c.purge()             // the key it used is withdrawn
-	c.put(k, &Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: exp}}, vtNow, gen)
+	c.put(k, newVerifiedEntry(&Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: exp}}), vtNow, gen)
 	if _, ok := c.get(k, vtNow); ok {
 		t.Fatal("a result verified before the purge was cached after it")
 	}
-	c.put(k, &Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: exp}}, vtNow, c.generation())
+	c.put(k, newVerifiedEntry(&Claims{RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: exp}}), vtNow, c.generation())
 	if _, ok := c.get(k, vtNow); !ok {
 		t.Fatal("a fresh result was not cached")
 	}

@@ -5,8 +5,10 @@
 // {"sub":"a","SUB":"b"} cannot smuggle a second value past a decoder that
 // keeps one of them.
 //
-// The scanner checks structure only as far as needed to find members
-// reliably; the JSON decoder that runs after it rejects anything else. It
+// The scanner checks member names fully and values only as far as needed
+// to delimit them; a caller that does not parse a value itself checks it
+// with [Valid], so that the members it decodes by hand and those it skips
+// are held to encoding/json's grammar (and to valid UTF-8). The scanner
 // never recurses, so deep nesting cannot exhaust the stack, and for objects
 // of up to 32 members it compares names in a fixed array instead of a map.
 package strictjson

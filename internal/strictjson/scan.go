@@ -1,7 +1,6 @@
 package strictjson
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
@@ -18,8 +17,11 @@ var (
 
 // Members walks the members of the top-level JSON object in data and calls
 // fn with each member's raw name (between the quotes, escapes intact) and
-// raw value. It stops at the first error of fn and returns it; malformed
-// input is [ErrNotObject].
+// raw value. Names are checked to be valid JSON strings (no raw control
+// characters, valid escapes, valid UTF-8); values are only delimited, so a
+// caller that does not parse a value itself checks it with [Valid]. name and
+// value are subslices of data. Members stops at the first error of fn and
+// returns it; malformed input is [ErrNotObject].
 func Members(data []byte, fn func(name, value []byte) error) error {
 	i := skipWS(data, 0)
 	if i >= len(data) || data[i] != '{' {
@@ -33,8 +35,8 @@ func Members(data []byte, fn func(name, value []byte) error) error {
 		if i >= len(data) || data[i] != '"' {
 			return ErrNotObject
 		}
-		end := scanString(data, i)
-		if end < 0 {
+		end, flags := scanStr(data, i)
+		if end < 0 || !literalOK(data[i:end], flags) {
 			return ErrNotObject
 		}
 		key := data[i+1 : end-1]
@@ -79,23 +81,100 @@ func UniqueMembers(data []byte) error {
 }
 
 // String returns the value of a raw JSON string literal (quotes included),
-// and false when raw is not a valid string literal.
+// and false when raw is not a valid string literal. Invalid UTF-8 is refused
+// (encoding/json would replace it with U+FFFD).
 func String(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+	valid, plain := Literal(raw)
+	if !valid {
 		return "", false
 	}
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		if !utf8.Valid(inner) {
-			return "", false
-		}
-		return string(inner), true
+	if plain {
+		return string(raw[1 : len(raw)-1]), true
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", false
 	}
 	return s, true
+}
+
+// Literal reports whether raw is one valid JSON string literal (quotes
+// included) with valid UTF-8 content, and whether it is plain: without
+// escapes, so that its value is raw[1:len(raw)-1] as is.
+func Literal(raw []byte) (valid, plain bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return false, false
+	}
+	end, flags := scanStr(raw, 0)
+	if end != len(raw) {
+		return false, false
+	}
+	return literalOK(raw, flags), flags&strEscape == 0
+}
+
+// Valid reports whether raw is one valid JSON value (encoding/json's
+// grammar; invalid UTF-8 inside strings is refused as well).
+func Valid(raw []byte) bool {
+	return json.Valid(raw) && utf8.Valid(raw)
+}
+
+// Classes of the bytes inside a string literal (strClass).
+const (
+	strPlain   = 0
+	strQuote   = 1
+	strEscape  = 2
+	strControl = 4
+	strHigh    = 8
+)
+
+// strClass classifies every byte for scanStr; it is never written after
+// its initialisation.
+var strClass = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = strControl
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = strHigh
+	}
+	t['"'] = strQuote
+	t['\\'] = strEscape
+	return t
+}()
+
+// scanStr returns the index just past the string literal starting at
+// data[i] == '"' (-1 if it is unterminated) and the union of the classes
+// of the bytes it holds.
+func scanStr(data []byte, i int) (end int, flags uint8) {
+	for j := i + 1; j < len(data); j++ {
+		c := strClass[data[j]]
+		if c == strPlain {
+			continue
+		}
+		switch c {
+		case strQuote:
+			return j + 1, flags
+		case strEscape:
+			flags |= strEscape
+			j++
+		default:
+			flags |= c
+		}
+	}
+	return -1, flags
+}
+
+// literalOK decides whether the literal lit, scanned with flags, is valid:
+// no raw control character, valid escapes, valid UTF-8.
+func literalOK(lit []byte, flags uint8) bool {
+	switch {
+	case flags&strControl != 0:
+		return false
+	case flags&strEscape != 0:
+		return json.Valid(lit) && (flags&strHigh == 0 || utf8.Valid(lit))
+	case flags&strHigh != 0:
+		return utf8.Valid(lit)
+	}
+	return true
 }
 
 func trailingOnly(data []byte, i int) error {
@@ -117,20 +196,6 @@ func skipWS(data []byte, i int) int {
 	return i
 }
 
-// scanString returns the index just past the string literal starting at
-// data[i] == '"', or -1 if it is unterminated.
-func scanString(data []byte, i int) int {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
-}
-
 // skipValue returns the index just past the JSON value starting at data[i],
 // or -1 if it is truncated or empty.
 func skipValue(data []byte, i int) int {
@@ -139,13 +204,14 @@ func skipValue(data []byte, i int) int {
 	}
 	switch data[i] {
 	case '"':
-		return scanString(data, i)
+		end, _ := scanStr(data, i)
+		return end
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(data); j++ {
 			switch data[j] {
 			case '"':
-				end := scanString(data, j)
+				end, _ := scanStr(data, j)
 				if end < 0 {
 					return -1
 				}
