@@ -154,14 +154,27 @@ func compileInput(t reflect.Type, pathParams []string, table *RouteTable) (*inpu
 	return p, nil
 }
 
-// joinErrors joins errs into one line.
+// joinErrors joins errs on one line ("; "), keeping each in the chain for
+// errors.Is and errors.As (errors.Join would put them on several lines).
 func joinErrors(errs []error) error {
-	msgs := make([]string, len(errs))
-	for i, e := range errs {
-		msgs[i] = e.Error()
+	if len(errs) == 1 {
+		return errs[0]
 	}
-	return errors.New(strings.Join(msgs, "; "))
+	return lineErrors(slices.Clone(errs))
 }
+
+// lineErrors is several errors reported on one line.
+type lineErrors []error
+
+func (e lineErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e lineErrors) Unwrap() []error { return e }
 
 func compileParam(index int, sf reflect.StructField, in string, table *RouteTable) (*paramPlan, error) {
 	name := sf.Tag.Get(in)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,11 +106,7 @@ func (t *RouteTable) Err() error {
 	case 1:
 		return t.errs[0]
 	}
-	msgs := make([]string, len(t.errs))
-	for i, e := range t.errs {
-		msgs[i] = e.Error()
-	}
-	return errors.New(strings.Join(msgs, "; "))
+	return joinErrors(t.errs)
 }
 
 func (t *RouteTable) fail(method, path string, err error) {

@@ -81,6 +81,10 @@ func TestRouteTableErrJoinsDeclarationErrors(t *testing.T) {
 	if err := table.Err(); err == nil || err.Error() != want {
 		t.Fatalf("two errors: %v, want %q", err, want)
 	}
+	// The joined error keeps each cause in its chain.
+	if err := table.Err(); !errors.Is(err, errRole) {
+		t.Fatalf("two errors: %v does not wrap the option's error", err)
+	}
 }
 
 // TestRouteTableConcurrentDeclarations: routers of several engines share one
