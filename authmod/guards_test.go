@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -595,4 +596,100 @@ func mustAuthenticator(t testing.TB, p authmod.AuthenticatorParams) *authmod.Aut
 		t.Fatal(err)
 	}
 	return a
+}
+
+// claimsMutatingChecker is a RevocationChecker that changes the claims it
+// is given (which a checker should not do) and counts its calls.
+type claimsMutatingChecker struct{ calls atomic.Int32 }
+
+func (c *claimsMutatingChecker) Check(_ context.Context, claims *authmod.Claims) error {
+	c.calls.Add(1)
+	claims.Subject, claims.Role = "tampered", "superadmin"
+	return nil
+}
+
+func (c *claimsMutatingChecker) Close() error { return nil }
+
+// TestGuardRepeatedTokenSharesNothingMutable: a token seen again is mapped
+// once per Authenticator; each request gets its own User (a handler that
+// changes it does not change the next request's), and a revocation checker
+// or a mapper that changes its claims does not change the cached ones.
+func TestGuardRepeatedTokenSharesNothingMutable(t *testing.T) {
+	is := fxtest_helpers.NewIssuer(t, "HS256")
+	v := hsValidator(t, is)
+	var mapped atomic.Int32
+	mapper := func(c *authmod.Claims) (*authmod.User, error) {
+		mapped.Add(1)
+		u, err := authmod.DefaultUserMapper(c)
+		c.Email = "changed-by-mapper@example.test"
+		return u, err
+	}
+	checker := &claimsMutatingChecker{}
+	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: v, Mapper: mapper, Revocation: checker})
+	other := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: v, Revocation: authmod.NoRevocation{}})
+
+	e := gin.New()
+	e.GET("/a", ginGuard(a, authmod.AnyUser()), func(c *gin.Context) {
+		u, _ := authmod.UserFromContext(c)
+		c.JSON(http.StatusOK, u)
+		u.Role, u.Email = authmod.RoleSuperadmin, "changed-by-handler@example.test"
+	})
+	e.GET("/b", ginGuard(other, authmod.AnyUser()), whoAmI)
+	token := is.Token()
+	get := func(path string) map[string]any {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", fxtest_helpers.Bearer(token))
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+		var u map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	first := get("/a")
+	for range 3 {
+		if again := get("/a"); again["role"] != first["role"] || again["email"] != first["email"] {
+			t.Fatalf("a later request saw %v, the first %v", again, first)
+		}
+	}
+	if first["role"] != string(authmod.RoleUser) || strings.HasPrefix(first["email"].(string), "changed") {
+		t.Fatalf("first answer %v", first)
+	}
+	if n := mapped.Load(); n != 1 {
+		t.Fatalf("mapper called %d times for one token, want 1", n)
+	}
+	if n := checker.calls.Load(); n != 4 {
+		t.Fatalf("revocation checked %d times for 4 requests", n)
+	}
+	// Another Authenticator over the same validator maps for itself, and
+	// sees claims untouched by the first one's mapper and checker.
+	if b := get("/b"); b["email"] != first["email"] || b["id"] != first["id"] {
+		t.Fatalf("other authenticator saw %v", b)
+	}
+	claims, err := v.Validate(context.Background(), token)
+	if err != nil || claims.Subject == "tampered" || strings.HasPrefix(claims.Email, "changed") {
+		t.Fatalf("cached claims changed: %+v, %v", claims, err)
+	}
+}
+
+// TestAuthenticateReturnsOwnUser: Authenticate hands out a User the caller
+// may change without changing later answers.
+func TestAuthenticateReturnsOwnUser(t *testing.T) {
+	is := fxtest_helpers.NewIssuer(t, "HS256")
+	a := mustAuthenticator(t, authmod.AuthenticatorParams{Validator: hsValidator(t, is), Revocation: authmod.NoRevocation{}})
+	token := fxtest_helpers.Bearer(is.Token())
+	u1, err := a.Authenticate(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u1.Role = authmod.RoleSuperadmin
+	u2, err := a.Authenticate(context.Background(), token)
+	if err != nil || u2 == u1 || u2.Role != authmod.RoleUser {
+		t.Fatalf("second answer %+v (same pointer %v), %v", u2, u2 == u1, err)
+	}
 }

@@ -3,8 +3,10 @@ package bench
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/sha256"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -122,6 +124,12 @@ func BenchmarkAuth(b *testing.B) {
 		})
 	}
 	is := fxtest_helpers.NewIssuer(b, "RS256", fxtest_helpers.IssuerPEMFile())
+	// A forged token: valid shape, signed with another RSA key. It is never
+	// cached, so every request pays one signature verification.
+	forger := fxtest_helpers.NewIssuer(b, "RS256", fxtest_helpers.IssuerPEMFile())
+	b.Run("forged/RS256", func(b *testing.B) {
+		run(b, engine(guard(b, is, 0, authmod.NoRevocation{})), request(forger.Token()), http.StatusUnauthorized)
+	})
 	b.Run("junk-8KiB", func(b *testing.B) {
 		junk := strings.Repeat("A", 8<<10)
 		run(b, engine(guard(b, is, 0, authmod.NoRevocation{})), request(junk), http.StatusUnauthorized)
@@ -144,6 +152,29 @@ func BenchmarkAuth(b *testing.B) {
 			b.Cleanup(func() { _ = rev.Close() })
 			run(b, engine(guard(b, is, 0, rev)), request(is.Token()), http.StatusOK)
 		})
+	}
+}
+
+// BenchmarkRawECDSAVerify is the floor for first-sight ES256: hashing the
+// signing input and crypto/ecdsa's verification, nothing else.
+func BenchmarkRawECDSAVerify(b *testing.B) {
+	is := fxtest_helpers.NewIssuer(b, "ES256", fxtest_helpers.IssuerPEMFile())
+	token := is.Token()
+	dot := strings.LastIndexByte(token, '.')
+	sig, err := jwt.NewParser().DecodeSegment(token[dot+1:])
+	if err != nil || len(sig) != 64 {
+		b.Fatalf("signature: %v (%d bytes)", err, len(sig))
+	}
+	pub := is.PublicKey().(*ecdsa.PublicKey)
+	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
+	input := []byte(token[:dot])
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sum := sha256.Sum256(input)
+		if !ecdsa.Verify(pub, sum[:], r, s) {
+			b.Fatal("signature does not verify")
+		}
 	}
 }
 
