@@ -12,7 +12,17 @@
 // (ACCESS_SECRET_KEY). It checks the signature, exp/nbf/iat (with leeway),
 // iss and aud (TOKEN_STRICT_VALIDATION, on by default), type=access and, in
 // stateful mode, jti. Errors wrap [ErrInvalidToken] (401) or
-// [ErrKeysUnavailable] (503); [Reason] names the cause for logs.
+// [ErrKeysUnavailable] (503); [ReasonOf] names the cause for logs.
+//
+// Each segment of a token is decoded once: the header is scanned and its
+// rules applied, the claims are decoded by the same walk that refuses
+// duplicate members, the signature is verified with golang-jwt/v5's signing
+// method and the registered claims with golang-jwt's jwt.Validator. JWKS
+// keys are found by github.com/MicahParks/keyfunc/v3 in the kit's own
+// read-only jwkset storage, which holds every JWKS behaviour (algorithm
+// filter, size cap, rate-limited refresh on unknown kids, last good keys on
+// failure). A verified token is remembered until its exp, so a token seen
+// again costs a hash and a map lookup, and is mapped to its [User] once.
 //
 // # Users and roles
 //

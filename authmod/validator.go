@@ -23,29 +23,36 @@ import (
 //     three canonical base64url segments (no padding, no line breaks, no
 //     non-zero trailing bits); header and payload are JSON objects that start
 //     with `{` followed by a quote or a space (as JWT libraries write them:
-//     no leading whitespace or line breaks) and have no duplicate members
-//     (compared the way encoding/json matches names: case-insensitively,
-//     after unescaping), and header member names are not escaped;
+//     no leading whitespace or line breaks), hold valid JSON with valid
+//     UTF-8 throughout (members the validator does not read included), and
+//     have no duplicate members (compared the way encoding/json matches
+//     names: case-insensitively, after unescaping); header member names are
+//     not escaped, and a claim name is spelled exactly ("SUB", "Sub",
+//     "\u0073ub" or "\u017fub", which encoding/json would read as "sub", are
+//     refused);
 //   - the header alg is exactly the configured algorithm (so "none" and
 //     HS256-with-the-public-key confusion fail), the header has no "crit",
 //     its "typ", if present, is JWT or at+jwt, and its "kid", if present, is
 //     a string of 1..256 characters used only to look up a JWKS key. jku,
 //     x5u, jwk and x5c are ignored: keys come only from the configuration;
-//   - the signature verifies (github.com/golang-jwt/jwt/v5, strict decoding)
-//     with a key of the right type and strength (RSA >= 2048 bits, ECDSA
-//     P-256, HMAC >= 32 bytes);
+//   - the signature verifies (golang-jwt/v5's signing method of the
+//     algorithm) with a key of the right type and strength (RSA >= 2048
+//     bits, ECDSA P-256, HMAC >= 32 bytes);
 //   - exp is present and not past, nbf and iat are not in the future (all
-//     with Leeway), iat is present (fa-auth-m8 always sets it) and
-//     exp - iat <= MaxLifetime;
+//     with Leeway; golang-jwt's jwt.Validator checks these and iss/aud), iat
+//     is present (fa-auth-m8 always sets it) and exp - iat <= MaxLifetime;
 //   - iss and aud match when configured (aud may be an array containing the
 //     audience), and are mandatory under RequireIssuerAudience;
 //   - "type" is "access", "sub" is a canonical lower-case UUID, and "jti"
 //     (1..128 printable characters, checked whenever present) is present
 //     when RequireJTI.
 //
-// With a JWKS, only keys that match the configured algorithm are ever used
-// (kty, alg, crv, use, key_ops and strength are checked; symmetric "oct"
-// keys never are). A token naming an unknown kid triggers a refresh, at most
+// With a JWKS, keys are looked up by github.com/MicahParks/keyfunc/v3 (with
+// the request context) in the kit's own read-only jwkset.Storage. Only keys
+// that match the configured algorithm are ever stored (kty, alg, crv, use,
+// key_ops and strength are checked; a key without alg is used when its kty
+// fits; symmetric "oct" keys never are). A token without kid is verified
+// only while exactly one key is loaded (keyfunc alone would try every key). A token naming an unknown kid triggers a refresh, at most
 // one per 5s with a burst of 2 and never waiting on the limiter; concurrent
 // misses share one fetch; a failed refresh keeps the last good keys; a key
 // withdrawn from the JWKS also empties the verified-token cache.
@@ -55,7 +62,7 @@ import (
 // lookup; exp and nbf are checked again on every hit. Every call returns its
 // own copy of the claims.
 //
-// Errors wrap [ErrInvalidToken] (401) or [ErrKeysUnavailable] (503); [Reason]
+// Errors wrap [ErrInvalidToken] (401) or [ErrKeysUnavailable] (503); [ReasonOf]
 // gives their short reason code. Error messages never contain the token.
 //
 // With a JWKS, call [Validator.Start] (first fetch, background refresh) and
