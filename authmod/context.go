@@ -30,6 +30,12 @@ type userContext struct {
 	user *User
 	by   *Authenticator
 	own  User
+	// claims are the verified claims the guard read (private to the
+	// package), and fresh whether their revocation answer bypassed the
+	// positive cache, so that a privileged guard stacked after another asks
+	// again only when needed.
+	claims *Claims
+	fresh  bool
 }
 
 // Value returns c itself for userCtxKey (no boxing) and defers to the
@@ -77,17 +83,8 @@ func userContextOf(ctx context.Context) *userContext {
 // setUser stores a copy of u, authenticated by a, in the request context,
 // where UserFromContext finds it: the handler's *User is the request's own,
 // whatever the guard shares between requests.
-func setUser(c *gin.Context, u *User, a *Authenticator) {
-	uc := &userContext{Context: c.Request.Context(), by: a, own: *u}
+func setUser(c *gin.Context, u *User, claims *Claims, fresh bool, a *Authenticator) {
+	uc := &userContext{Context: c.Request.Context(), by: a, own: *u, claims: claims, fresh: fresh}
 	uc.user = &uc.own
 	c.Request = c.Request.WithContext(uc)
-}
-
-// authenticatedBy returns the user a authenticated earlier in this request.
-func authenticatedBy(c *gin.Context, a *Authenticator) (*User, bool) {
-	uc := userContextOf(c)
-	if uc == nil || uc.by != a || uc.user == nil {
-		return nil, false
-	}
-	return uc.user, true
 }

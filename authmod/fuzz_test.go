@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
@@ -56,6 +58,62 @@ func FuzzValidate(f *testing.F) {
 	f.Add(vtSignRaw(f, `{"alg":"RS256"}`, claims[:len(claims)-1]+`,"SUB":"`+vtSub2+`"}`, jwt.SigningMethodRS256, k.rsa))
 	f.Add(vtSignRaw(f, `{"alg":"RS256"}`, claims[:len(claims)-1]+`,"\u017fub":"`+vtSub2+`"}`, jwt.SigningMethodRS256, k.rsa))
 	f.Add(vtSignRaw(f, `{"alg":"ES256"}`, claims, jwt.SigningMethodES256, k.ecOther))
+	// Edge cases of the claims decoder and of the header scan, signed with
+	// the right key of each algorithm so that they reach the decoder.
+	exp := strconv.FormatInt(vtNow.Add(15*time.Minute).Unix(), 10)
+	expMember := `"exp":` + exp
+	withClaims := func(old, repl string) string {
+		if !strings.Contains(claims, old) {
+			f.Fatalf("fixture claims %s have no %s", claims, old)
+		}
+		return strings.Replace(claims, old, repl, 1)
+	}
+	extra := func(members string) string { return claims[:len(claims)-1] + "," + members + "}" }
+	edgeClaims := []string{
+		withClaims(`"sub":`, `"Sub":`),                               // case variant (encoding/json would read it as sub)
+		withClaims(`"sub":`, `"SUB":`),                               // upper case
+		withClaims(`"sub":`, `"\u0073ub":`),                          // escaped name
+		withClaims(`"sub":`, `"\u017fub":`),                          // Unicode folding (long s)
+		withClaims(expMember, `"EXP":`+exp),                          // case variant of a date
+		withClaims(expMember, `"\u0065xp":`+exp),                     // escaped date name
+		withClaims(expMember, `"exp":"`+exp+`"`),                     // numeric string (golang-jwt accepts it)
+		withClaims(expMember, `"exp":1.9000009e9`),                   // float with an exponent
+		withClaims(expMember, `"exp":`+exp+`.5`),                     // fractional seconds
+		withClaims(expMember, `"exp":0`+exp),                         // leading zero: invalid JSON
+		withClaims(expMember, `"exp":"0`+exp+`"`),                    // leading zero in a numeric string
+		withClaims(expMember, `"exp":"tomorrow"`),                    // garbage string
+		withClaims(`"aud":"`+vtAud+`"`, `"aud":["x","`+vtAud+`",1]`), // aud array with a number
+		withClaims(`"aud":"`+vtAud+`"`, `"aud":[]`),                  // empty aud array
+		withClaims(`"full_name":"Ada"`, `"full_name":"\u00c9mile \"E\""`),
+		withClaims(`"full_name":"Ada"`, "\"full_name\":\"Ada \xff\""), // invalid UTF-8
+		withClaims(`"role":"admin"`, "\"role\":\"ad\x01min\""),        // raw control character
+		withClaims(`"email":`, "\"e\xc3mail\":"),                      // invalid UTF-8 in a name
+		withClaims(`"email":`, "\"e\x1fmail\":"),                      // control character in a name
+		withClaims(`"is_active":true`, `"is_active":null`),
+		extra(`"x":{"a":[1,{"b":null}],"c":"]}\"{["}`), // valid nested unknown member
+		extra(`"x":tru`), extra(`"x":[1,]`), extra(`"x":{"a":}`), extra(`"x":01`), extra(`"x":[}`),
+		extra("\"x\":\"\xff\""), extra("\"x\":\"a\x01\""),
+		extra(`"x":1,"X":2`),       // unknown members duplicated under folding
+		extra(`"k":1,"\u212a":2`),  // ... and under Unicode folding (Kelvin sign)
+		extra(`"is_active":false`), // exact duplicate claim
+	}
+	for _, alg := range []string{algRS256, algES256, algHS256} {
+		method, key := vtMethod(alg), vtSigningKey(alg)
+		header := vtJSON(vtHeader(alg))
+		for _, c := range edgeClaims {
+			f.Add(vtSignRaw(f, header, c, method, key))
+		}
+		for _, h := range []string{
+			`{"alg":"` + alg + `","typ":"JWT","x":tru}`,                  // invalid unknown header member
+			`{"alg":"` + alg + `","x":[1,],"typ":"JWT"}`,                 // ... before another member
+			`{"alg":"` + alg + `","jwk":{"kty":}}`,                       // ... a key member never read
+			"{\"alg\":\"" + alg + "\",\"x\":\"\xff\"}",                   // invalid UTF-8 in a header value
+			`{"alg":"` + alg + `","typ":"JWT","x":{"a":[1,{"b":null}]}}`, // valid nested header member
+			`{"alg":"` + alg + `","typ":"JWT","Kid":"k1"}`,               // case variant of a header member
+		} {
+			f.Add(vtSignRaw(f, h, claims, method, key))
+		}
+	}
 	h, p, _ := vtSegments(vtToken(f, algES256, nil))
 	f.Add(h + "." + p + "." + vtB64(make([]byte, 64)))
 	for _, junk := range []string{

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/m8fx/kit/settingsmod"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -51,6 +52,27 @@ type AuthenticatorParams struct {
 	Logger     *zap.Logger   `optional:"true"`
 	// Observer is told about every refused request (nil: not observed).
 	Observer Observer `optional:"true"`
+	// Events, when set, is the auth event stream: a token whose jti or
+	// whose user it reports revoked is refused (401) in every token mode,
+	// without a call to the auth service.
+	Events *EventStream `optional:"true"`
+	// Policy tunes the guards (the zero value is the default).
+	Policy GuardPolicy `optional:"true"`
+}
+
+// GuardPolicy tunes the guards of an [Authenticator].
+type GuardPolicy struct {
+	// CachePrivileged lets the guards of privileged routes (writer and
+	// above) use the revocation client's positive cache. By default (false)
+	// they ask the auth service on every request, as fa-auth-m8's own guards
+	// do.
+	CachePrivileged bool
+}
+
+// GuardPolicyFromSettings reads REVOCATION_CACHE_PRIVILEGED_BYPASS (true by
+// default: CachePrivileged is its opposite).
+func GuardPolicyFromSettings(s *settingsmod.Settings) GuardPolicy {
+	return GuardPolicy{CachePrivileged: !s.RevocationCachePrivilegedBypass}
 }
 
 // Authenticator builds the guards of routes ([Authenticator.Require]). Every
@@ -61,8 +83,10 @@ type AuthenticatorParams struct {
 //  2. validates the token ([TokenValidator]: signature, alg, kid, exp/nbf,
 //     iss/aud, type=access);
 //  3. maps the claims to a [User] ([UserMapper]);
-//  4. refuses inactive users;
-//  5. asks the [RevocationChecker] (stateful mode: the auth service);
+//  4. refuses inactive users, and tokens the auth event stream reported
+//     revoked (with [AuthenticatorParams.Events]);
+//  5. asks the [RevocationChecker] (stateful mode: the auth service; the
+//     guards of routes for writers and above skip its positive cache);
 //  6. applies the guard's [Access] rule (the role against the
 //     [RoleHierarchy], the superuser flag, or the resource's owner).
 //
@@ -80,6 +104,10 @@ type Authenticator struct {
 	mapper     UserMapper
 	log        *zap.Logger
 	observer   Observer
+	events     *EventStream
+	// remote is revocation when it is the kit's client (nil otherwise).
+	remote          *RemoteRevocationClient
+	cachePrivileged bool
 }
 
 // NewAuthenticator returns an Authenticator. It refuses a nil p.Validator or
@@ -93,13 +121,16 @@ func NewAuthenticator(p AuthenticatorParams) (*Authenticator, error) {
 		return nil, errors.New("authmod: NewAuthenticator: Revocation is nil (use authmod.NoRevocation{} for stateless tokens)")
 	}
 	a := &Authenticator{
-		validator:  p.Validator,
-		revocation: p.Revocation,
-		hierarchy:  p.Hierarchy,
-		mapper:     p.Mapper,
-		log:        p.Logger,
-		observer:   p.Observer,
+		validator:       p.Validator,
+		revocation:      p.Revocation,
+		hierarchy:       p.Hierarchy,
+		mapper:          p.Mapper,
+		log:             p.Logger,
+		observer:        p.Observer,
+		events:          p.Events,
+		cachePrivileged: p.Policy.CachePrivileged,
 	}
+	a.remote, _ = p.Revocation.(*RemoteRevocationClient)
 	if a.hierarchy.IsZero() {
 		a.hierarchy = DefaultRoleHierarchy()
 	}
@@ -122,7 +153,7 @@ func (a *Authenticator) Hierarchy() RoleHierarchy { return a.hierarchy }
 // [ErrInvalidToken], [ErrKeysUnavailable], [ErrInactiveUser], [ErrRevoked] or
 // [ErrRevocationUnavailable].
 func (a *Authenticator) Authenticate(ctx context.Context, authorization string) (*User, error) {
-	u, d := a.authenticate(ctx, []string{authorization})
+	u, _, _, d := a.authenticate(ctx, []string{authorization}, false)
 	if d != nil {
 		return nil, d
 	}
@@ -131,18 +162,32 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 }
 
 // guard builds a handler whose rule returns "" to admit a user, or the
-// reason (for the log) of a 403.
-func (a *Authenticator) guard(rule func(*User) Reason) gin.HandlerFunc {
+// reason (for the log) of a 403. A privileged guard (writer and above) asks
+// the revocation service without its positive cache, unless CachePrivileged.
+func (a *Authenticator) guard(rule func(*User) Reason, privileged bool) gin.HandlerFunc {
+	fresh := privileged && !a.cachePrivileged && a.remote != nil
 	return func(c *gin.Context) {
-		u, ok := a.userOf(c)
-		if !ok {
+		var u *User
+		if uc := userContextOf(c); uc != nil && uc.by == a && uc.user != nil {
+			// Authenticated by an earlier guard of a on this route.
+			u = uc.user
+			if fresh && !uc.fresh {
+				if d := a.revocationDenial(a.remote.CheckFresh(c.Request.Context(), uc.claims)); d != nil {
+					a.deny(c, d)
+					return
+				}
+				uc.fresh = true
+			}
+		} else {
+			var claims *Claims
+			var checkedFresh bool
 			var d *denial
-			u, d = a.authenticate(c.Request.Context(), c.Request.Header.Values("Authorization"))
+			u, claims, checkedFresh, d = a.authenticate(c.Request.Context(), c.Request.Header.Values("Authorization"), fresh)
 			if d != nil {
 				a.deny(c, d)
 				return
 			}
-			a.setUser(c, u)
+			setUser(c, u, claims, checkedFresh, a)
 		}
 		if reason := rule(u); reason != "" {
 			a.deny(c, &denial{kind: denyForbidden, reason: reason, err: ErrInsufficientRole})
@@ -152,67 +197,93 @@ func (a *Authenticator) guard(rule func(*User) Reason) gin.HandlerFunc {
 	}
 }
 
-// userOf returns the user an earlier guard of a set in this request.
-func (a *Authenticator) userOf(c *gin.Context) (*User, bool) { return authenticatedBy(c, a) }
-
-// setUser stores u for handlers and for later guards of a.
-func (a *Authenticator) setUser(c *gin.Context, u *User) { setUser(c, u, a) }
-
 // authenticate runs steps 1-5 on the values of the Authorization header.
-func (a *Authenticator) authenticate(ctx context.Context, authorization []string) (*User, *denial) {
+// With fresh, the kit's revocation client is asked without its positive
+// cache. It returns the user (possibly shared: callers copy it), the claims
+// (private to the package) and whether the revocation answer was fresh.
+func (a *Authenticator) authenticate(ctx context.Context, authorization []string, fresh bool) (*User, *Claims, bool, *denial) {
 	token, d := bearerToken(authorization)
 	if d != nil {
-		return nil, d
+		return nil, nil, false, d
 	}
 	var claims *Claims
 	var u *User
+	shared := false
 	if kv, ok := a.validator.(*Validator); ok {
 		// The kit's own validator: the verified entry (shared by the
 		// requests presenting the same token) is read, never copied.
 		e, err := kv.verified(ctx, token)
 		if err != nil {
-			return nil, validationDenial(err)
+			return nil, nil, false, validationDenial(err)
 		}
 		m, d := a.userFor(e)
 		if d != nil {
-			return nil, d
+			return nil, nil, false, d
 		}
-		u, claims = &m.user, e.claims
-		switch a.revocation.(type) {
-		case NoRevocation, *RemoteRevocationClient: // read the claims only
-		default:
-			if e.cached {
-				claims = cloneClaims(claims) // an unknown checker gets its own copy
-			}
-		}
+		u, claims, shared = &m.user, e.claims, e.cached
 	} else {
 		var err error
 		claims, err = a.validator.Validate(ctx, token)
 		if err != nil {
-			return nil, validationDenial(err)
+			return nil, nil, false, validationDenial(err)
 		}
 		if claims == nil {
-			return nil, &denial{kind: denyInvalid, reason: "no_claims", err: ErrInvalidToken}
+			return nil, nil, false, &denial{kind: denyInvalid, reason: "no_claims", err: ErrInvalidToken}
 		}
 		var d *denial
 		if u, d = a.mapUser(claims); d != nil {
-			return nil, d
+			return nil, nil, false, d
 		}
 	}
 	if !u.IsActive {
-		return nil, &denial{kind: denyInactive, reason: "inactive_user", err: ErrInactiveUser}
+		return nil, nil, false, &denial{kind: denyInactive, reason: "inactive_user", err: ErrInactiveUser}
+	}
+	if a.events != nil && a.events.revoked(claims) {
+		return nil, nil, false, &denial{kind: denyInvalid, reason: "revoked_by_event", err: errRevokedByEvent}
+	}
+	switch {
+	case a.remote != nil && fresh:
+		err := a.remote.CheckFresh(ctx, claims)
+		return a.revocationResult(u, claims, true, err)
+	case a.remote != nil:
+		// Without a positive cache every answer comes from the service.
+		err := a.remote.Check(ctx, claims)
+		return a.revocationResult(u, claims, a.remote.ttl == 0, err)
 	}
 	if _, none := a.revocation.(NoRevocation); none {
-		return u, nil
+		return u, claims, true, nil
 	}
-	if err := a.revocation.Check(ctx, claims); err != nil {
-		if errors.Is(err, ErrRevocationUnavailable) {
-			return nil, &denial{kind: denyUnavailable, cause: err, err: err}
-		}
-		return nil, &denial{kind: denyInvalid, cause: err, err: invalid(err)}
+	checked := claims
+	if shared {
+		checked = cloneClaims(claims) // an unknown checker gets its own copy
 	}
-	return u, nil
+	err := a.revocation.Check(ctx, checked)
+	return a.revocationResult(u, claims, true, err)
 }
+
+// revocationResult is authenticate's answer after the revocation check.
+func (a *Authenticator) revocationResult(u *User, claims *Claims, fresh bool, err error) (*User, *Claims, bool, *denial) {
+	if d := a.revocationDenial(err); d != nil {
+		return nil, nil, false, d
+	}
+	return u, claims, fresh, nil
+}
+
+// revocationDenial is the answer to a revocation check's error (nil for
+// none).
+func (a *Authenticator) revocationDenial(err error) *denial {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrRevocationUnavailable) {
+		return &denial{kind: denyUnavailable, cause: err, err: err}
+	}
+	return &denial{kind: denyInvalid, cause: err, err: invalid(err)}
+}
+
+// errRevokedByEvent is the refusal of a token the auth event stream
+// reported revoked.
+var errRevokedByEvent = fmt.Errorf("%w (auth event stream)", ErrRevoked)
 
 // validationDenial is the answer to an error of the token validator.
 func validationDenial(err error) *denial {

@@ -2,6 +2,8 @@ package authmod
 
 import (
 	"context"
+	"errors"
+	"net/http"
 
 	"go.uber.org/fx"
 	"go.uber.org/zap"
@@ -16,35 +18,49 @@ import (
 //
 //   - *[Validator], also as [TokenValidator], from the settings; its JWKS is
 //     fetched on start and its refresh stopped on stop;
+//   - [InternalAuth], the credentials of every private call to the auth
+//     service ([NewInternalAuth]: legacy, bootstrap or service-token mode);
 //   - [RevocationChecker]: a [RemoteRevocationClient] when TOKEN_MODE=stateful
 //     (closed on stop), else [NoRevocation];
-//   - [RoleHierarchy] ([DefaultRoleHierarchy]) and [UserMapper]
-//     ([DefaultUserMapper]);
+//   - *[EventStream] when EVENT_STREAM_ENABLED=true (nil otherwise): started
+//     after the revocation client (its first connection is asynchronous, so
+//     it never delays the start) and stopped before it; its revocations reach
+//     the revocation cache and every guard, in every token mode;
+//   - [RoleHierarchy] ([DefaultRoleHierarchy]), [UserMapper]
+//     ([DefaultUserMapper]) and [GuardPolicy] ([GuardPolicyFromSettings]);
 //   - *[Authenticator], whose guards routes use;
-//   - the "jwks" health check, when keys come from JWKS_URI.
+//   - the "jwks" health check, when keys come from JWKS_URI, and the
+//     "auth_events" check with the event stream.
 //
 // Its hooks are in the phase.Auth phase: they start after the databases and
 // before the HTTP listen, and stop in the reverse order.
 //
 // It needs *settingsmod.Settings (and uses *zap.Logger when present). Apps
-// and tests replace RoleHierarchy, TokenValidator, RevocationChecker or
-// UserMapper with fx.Decorate at the root.
+// and tests replace RoleHierarchy, TokenValidator, RevocationChecker,
+// InternalAuth, GuardPolicy or UserMapper with fx.Decorate at the root.
 var Module = fx.Module("auth",
 	phase.In(phase.Auth),
 	fx.Provide(
 		provideObserver,
+		provideEventObserver,
 		provideValidator,
 		asTokenValidator,
+		provideInternalAuth,
+		provideEventStream,
 		provideRevocationChecker,
 		DefaultRoleHierarchy,
 		defaultUserMapper,
+		GuardPolicyFromSettings,
 		NewAuthenticator,
 	),
 	healthmod.AsChecks(jwksChecks),
-	// The validator and the revocation checker are part of the app whether
-	// or not a route uses a guard: the JWKS is fetched at start (and a
-	// failure is reported then), and the clients are closed at stop.
+	healthmod.AsChecks(eventStreamChecks),
+	// The validator, the revocation checker and the event stream are part of
+	// the app whether or not a route uses a guard: the JWKS is fetched at
+	// start (and a failure is reported then), and the clients are closed at
+	// stop.
 	fx.Invoke(func(TokenValidator, RevocationChecker) {}),
+	fx.Invoke(startEventStream),
 )
 
 // moduleDeps are what the module's constructors take from the graph.
@@ -89,20 +105,109 @@ func provideValidator(d moduleDeps) (*Validator, error) {
 
 func asTokenValidator(v *Validator) TokenValidator { return v }
 
+// provideEventObserver feeds the auth event stream metrics (nil without
+// metrics or the auth group).
+func provideEventObserver(p struct {
+	fx.In
+	Metrics *httpmod.Metrics `optional:"true"`
+}) (EventObserver, error) {
+	return NewEventMetrics(p.Metrics)
+}
+
+// provideInternalAuth builds the credentials of private calls. Without an
+// INTROSPECTION_URL no private call is made, and the InternalAuth refuses
+// to authorize one.
+func provideInternalAuth(d moduleDeps) (InternalAuth, error) {
+	if d.Settings.PrivateBaseURL() == "" {
+		return noPrivateCalls{}, nil
+	}
+	cfg, err := InternalAuthConfigFromSettings(d.Settings)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = d.Logger
+	return NewInternalAuth(cfg)
+}
+
+// noPrivateCalls is the InternalAuth of an app without INTROSPECTION_URL.
+type noPrivateCalls struct{}
+
+var errNoPrivateCalls = errors.New("authmod: no private call is configured (INTROSPECTION_URL is not set)")
+
+func (noPrivateCalls) Authorize(context.Context, *http.Request) error { return errNoPrivateCalls }
+func (noPrivateCalls) Invalidate() bool                               { return false }
+
+type eventStreamDeps struct {
+	fx.In
+
+	Settings *settingsmod.Settings
+	Auth     InternalAuth
+	Logger   *zap.Logger   `optional:"true"`
+	Observer EventObserver `optional:"true"`
+}
+
+// provideEventStream builds the auth event stream when EVENT_STREAM_ENABLED
+// (nil otherwise); startEventStream ties it to the lifecycle.
+func provideEventStream(d eventStreamDeps) (*EventStream, error) {
+	if !d.Settings.EventStreamEnabled {
+		return nil, nil
+	}
+	cfg, err := EventStreamConfigFromSettings(d.Settings)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Auth, cfg.Logger, cfg.Observer = d.Auth, d.Logger, d.Observer
+	return NewEventStream(cfg)
+}
+
+// startEventStream appends the event stream's hook after the revocation
+// client's (which it feeds): it starts after it and stops before it.
+func startEventStream(lc fx.Lifecycle, events *EventStream, _ RevocationChecker) {
+	if events == nil {
+		return
+	}
+	lc.Append(fx.Hook{OnStart: events.Start, OnStop: func(context.Context) error { return events.Close() }})
+}
+
+// eventStreamChecks returns the "auth_events" check with the event stream
+// (failing readiness under EVENT_STREAM_REQUIRED).
+func eventStreamChecks(events *EventStream, s *settingsmod.Settings) []healthmod.Check {
+	if events == nil {
+		return nil
+	}
+	return []healthmod.Check{events.HealthCheck(s.EventStreamRequired)}
+}
+
+type revocationDeps struct {
+	fx.In
+
+	Lifecycle fx.Lifecycle
+	Settings  *settingsmod.Settings
+	Logger    *zap.Logger `optional:"true"`
+	Observer  Observer    `optional:"true"`
+	Auth      InternalAuth
+	Events    *EventStream `optional:"true"`
+}
+
 // provideRevocationChecker builds the checker of TOKEN_MODE
-// ([NewRevocationChecker]); a remote client is closed on stop.
-func provideRevocationChecker(d moduleDeps) (RevocationChecker, error) {
+// ([NewRevocationChecker]), with the app's InternalAuth; a remote client
+// receives the event stream's revocations and is closed on stop.
+func provideRevocationChecker(d revocationDeps) (RevocationChecker, error) {
 	cfg, err := RevocationConfigFromSettings(d.Settings)
 	if err != nil {
 		return nil, err
 	}
 	cfg.Logger = d.Logger
 	cfg.Observer = d.Observer
+	cfg.Auth = d.Auth
 	c, err := NewRevocationChecker(cfg, d.Settings.IsStateful())
 	if err != nil {
 		return nil, err
 	}
-	if _, none := c.(NoRevocation); !none {
+	if rc, ok := c.(*RemoteRevocationClient); ok {
+		if d.Events != nil {
+			d.Events.subscribe(rc.sink())
+		}
 		d.Lifecycle.Append(fx.StopHook(c.Close))
 	}
 	return c, nil

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -65,20 +66,30 @@ type RevocationConfig struct {
 	// URL is the fa-auth-m8 jti-status endpoint (INTROSPECTION_URL), http or
 	// https.
 	URL string
-	// Secret is sent as X-Internal-Token (PRIVATE_API_SECRET). Required.
+	// Auth sets the credential headers of every call (see [InternalAuth]);
+	// a 401 answer calls its Invalidate and, if that returns true, the call
+	// is made once more with a fresh credential. An Authorize error is a
+	// failure to get an answer (FailMode applies). Nil: the legacy header
+	// X-Internal-Token: Secret.
+	Auth InternalAuth
+	// Secret is sent as X-Internal-Token (PRIVATE_API_SECRET) when Auth is
+	// nil, and then required.
 	Secret string
 	// CacheTTL is how long an "active" answer is reused
 	// (REVOCATION_CACHE_TTL_SECONDS). 0, the default, asks on every request.
 	// Entries never outlive the token's exp. "Revoked" answers are always
 	// remembered until the token's exp, whatever CacheTTL.
 	CacheTTL time.Duration
-	// Timeout bounds one call (default [DefaultRevocationTimeout]).
+	// Timeout bounds one call (default [DefaultRevocationTimeout]), and the
+	// wait for a credential from Auth before it.
 	Timeout time.Duration
 	// FailMode decides when the auth service gives no answer (network
-	// error, timeout, 5xx, 429): [FailClosed] ("" too) refuses with 503,
-	// [FailOpen] accepts the token and logs a warning. An answer that is
-	// wrong (malformed, oversized, a user_id that is not the token's sub, a
-	// 3xx or another 4xx) always fails closed.
+	// error, timeout, 5xx, 429, no credential from Auth): [FailClosed] (""
+	// too) refuses with 503, [FailOpen] accepts the token and logs a
+	// warning. An answer that is wrong (malformed, oversized, another
+	// schema_version, a user_id that is not the token's sub, a 3xx or
+	// another 4xx, a 401 that a fresh credential did not cure) always fails
+	// closed.
 	FailMode FailMode
 	// MaxCacheEntries bounds the cache (default
 	// [DefaultRevocationCacheEntries]).
@@ -97,7 +108,10 @@ type RevocationConfig struct {
 }
 
 // RevocationConfigFromSettings reads INTROSPECTION_URL, PRIVATE_API_SECRET,
-// REVOCATION_CACHE_TTL_SECONDS and ACCESS_REVOCATION_FAILURE_MODE. Logger,
+// REVOCATION_CACHE_TTL_SECONDS and ACCESS_REVOCATION_FAILURE_MODE. With
+// INTERNAL_CLIENT_ID set, Auth is an [InternalAuthClient] of its own
+// ([InternalAuthConfigFromSettings]); an app that shares one InternalAuth
+// between its private calls (the fx module does) replaces it. Logger,
 // Observer, HTTPClient and Now are left for the caller.
 func RevocationConfigFromSettings(s *settingsmod.Settings) (RevocationConfig, error) {
 	if s == nil {
@@ -111,6 +125,17 @@ func RevocationConfigFromSettings(s *settingsmod.Settings) (RevocationConfig, er
 	}
 	if err := cfg.FailMode.check(); err != nil {
 		return cfg, fmt.Errorf("authmod: ACCESS_REVOCATION_FAILURE_MODE: %w", err)
+	}
+	if strings.TrimSpace(s.InternalClientID) != "" {
+		ac, err := InternalAuthConfigFromSettings(s)
+		if err != nil {
+			return cfg, err
+		}
+		auth, err := NewInternalAuth(ac)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Auth = auth
 	}
 	return cfg, nil
 }
@@ -147,18 +172,26 @@ func NewRevocationChecker(cfg RevocationConfig, stateful bool) (RevocationChecke
 // RemoteRevocationClient is the [RevocationChecker] of stateful token mode:
 // it asks fa-auth-m8 whether a token's jti was revoked.
 //
-// Protocol: POST URL with header X-Internal-Token: <secret> and body
-// {"jti": "...", "expected_user_id": "<sub>", "schema_version": "2"}. An answer
-// {"active": false} means revoked ([ErrRevoked], 401); {"active": true,
-// "user_id": "<sub>"} means valid. Anything else is a failure
-// ([ErrRevocationUnavailable], 503).
+// Protocol (jti-status v2): POST URL with the internal-auth headers
+// ([RevocationConfig.Auth]) and body {"jti": "...", "expected_user_id":
+// "<sub>", "schema_version": "2"}. An answer {"active": false} means revoked
+// ([ErrRevoked], 401); {"active": true, "user_id": "<sub>",
+// "auth_generation": <integer >= 1>} means valid. schema_version may be
+// absent (it means "2"); any other version, a missing member, a member of
+// the wrong JSON type or a user_id that is not the sub is a wrong answer
+// ([ErrRevocationUnavailable], 503, whatever the failure mode).
 //
 // Concurrent checks of the same token share one call. Answers are cached by
-// (iss, jti, sub), never by the raw token (see [RevocationConfig.CacheTTL]).
+// (iss, jti, sub), never by the raw token (see [RevocationConfig.CacheTTL]);
+// active ones are tagged with the user and auth generation, so that the
+// revocations of the auth event stream evict them, and an active answer
+// whose generation is below a generation the stream revoked for that user
+// is treated as revoked.
 type RemoteRevocationClient struct {
 	url      string
-	secret   string
+	auth     InternalAuth
 	ttl      time.Duration
+	timeout  time.Duration
 	failOpen bool
 	client   *http.Client
 	// own is the transport the client built, closed by Close (nil when
@@ -189,7 +222,7 @@ func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, e
 		return nil, errors.New("authmod: revocation: URL (INTROSPECTION_URL) is not a valid URL")
 	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
 		return nil, errors.New("authmod: revocation: URL (INTROSPECTION_URL) must be an absolute http(s) URL")
-	case cfg.Secret == "":
+	case cfg.Auth == nil && cfg.Secret == "":
 		return nil, errors.New("authmod: revocation: Secret (PRIVATE_API_SECRET) is required")
 	case cfg.CacheTTL < 0:
 		return nil, errors.New("authmod: revocation: CacheTTL (REVOCATION_CACHE_TTL_SECONDS) must not be negative")
@@ -201,6 +234,13 @@ func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, e
 	if err := cfg.FailMode.check(); err != nil {
 		return nil, fmt.Errorf("authmod: revocation: FailMode: %w", err)
 	}
+	if cfg.Auth == nil {
+		legacy, err := NewInternalAuth(InternalAuthConfig{Secret: cfg.Secret})
+		if err != nil {
+			return nil, fmt.Errorf("authmod: revocation: %w", err)
+		}
+		cfg.Auth = legacy
+	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultRevocationTimeout
 	}
@@ -209,8 +249,9 @@ func NewRemoteRevocationClient(cfg RevocationConfig) (*RemoteRevocationClient, e
 	}
 	r := &RemoteRevocationClient{
 		url:      u.String(),
-		secret:   cfg.Secret,
+		auth:     cfg.Auth,
 		ttl:      cfg.CacheTTL,
+		timeout:  cfg.Timeout,
 		failOpen: cfg.FailMode == FailOpen,
 		cache:    newRevocationCache(cfg.MaxCacheEntries),
 		log:      cfg.Logger,
@@ -259,7 +300,20 @@ func newRevocationTransport(timeout time.Duration) *http.Transport {
 // revocable), or an error wrapping [ErrRevocationUnavailable] (503; nil
 // instead in fail_open mode when the service gave no answer at all).
 func (r *RemoteRevocationClient) Check(ctx context.Context, claims *Claims) error {
-	err := r.check(ctx, claims)
+	return r.observe(r.check(ctx, claims, false))
+}
+
+// CheckFresh is [RemoteRevocationClient.Check] without the positive cache:
+// a remembered "active" answer is not used, the auth service is asked (in a
+// call shared with concurrent checks of the same token) and its answer is
+// cached as usual. A remembered "revoked" answer still holds. Guards use it
+// for privileged routes (REVOCATION_CACHE_PRIVILEGED_BYPASS).
+func (r *RemoteRevocationClient) CheckFresh(ctx context.Context, claims *Claims) error {
+	return r.observe(r.check(ctx, claims, true))
+}
+
+// observe reports the outcome of a check to the observer and returns it.
+func (r *RemoteRevocationClient) observe(err error) error {
 	if err == errFailedOpen { // counted where it was decided
 		return nil
 	}
@@ -276,7 +330,11 @@ func (r *RemoteRevocationClient) Check(ctx context.Context, claims *Claims) erro
 	return err
 }
 
-func (r *RemoteRevocationClient) check(ctx context.Context, claims *Claims) error {
+// sink is the receiver of the auth event stream's revocations for this
+// client's cache.
+func (r *RemoteRevocationClient) sink() revocationSink { return r.cache }
+
+func (r *RemoteRevocationClient) check(ctx context.Context, claims *Claims, fresh bool) error {
 	switch {
 	case claims == nil:
 		return &revocationFailure{reason: "revocation_no_claims", wrong: true, err: errors.New("no claims")}
@@ -287,6 +345,9 @@ func (r *RemoteRevocationClient) check(ctx context.Context, claims *Claims) erro
 	}
 	key := revocationKey{iss: claims.Issuer, jti: claims.ID, sub: claims.Subject}
 	revoked, hit := r.cache.get(key, r.now())
+	if fresh && !revoked {
+		hit = false // a positive answer is not used
+	}
 	if r.obs != nil {
 		r.obs.RevocationCacheLookup(hit)
 	}
@@ -322,6 +383,10 @@ var errFailedOpen = errors.New("revocation failed open")
 // errRevoked is the error of a revoked token.
 var errRevoked = fmt.Errorf("%w by the auth service", ErrRevoked)
 
+// errRevokedGeneration is the error of an active answer whose auth generation
+// is below one the event stream revoked for its user.
+var errRevokedGeneration = fmt.Errorf("%w by an auth event (its auth generation was revoked)", ErrRevoked)
+
 // flightKey is the singleflight key of k; the parts are length-prefixed so
 // that no two keys share a string.
 func flightKey(k revocationKey) string {
@@ -344,7 +409,8 @@ func (r *RemoteRevocationClient) decide(err error) error {
 
 // lookup asks the auth service and caches the answer.
 func (r *RemoteRevocationClient) lookup(ctx context.Context, key revocationKey, claims *Claims) error {
-	revoked, err := r.ask(ctx, claims.ID, claims.Subject)
+	epoch := r.cache.currentEpoch()
+	ans, err := r.ask(ctx, claims.ID, claims.Subject)
 	if err != nil {
 		return err
 	}
@@ -353,20 +419,21 @@ func (r *RemoteRevocationClient) lookup(ctx context.Context, key revocationKey, 
 	if claims.ExpiresAt != nil {
 		exp = claims.ExpiresAt.Time
 	}
-	switch {
-	case exp.IsZero():
-		// No exp: nothing bounds the entry, so nothing is cached.
-	case revoked:
-		r.cache.put(key, true, exp, now)
-	case r.ttl > 0:
-		until := now.Add(r.ttl)
+	if ans.revoked {
+		if !exp.IsZero() { // no exp: nothing bounds the entry
+			r.cache.putRevoked(key, exp, now)
+		}
+		return errRevoked
+	}
+	var until time.Time // zero: not cached
+	if r.ttl > 0 && !exp.IsZero() {
+		until = now.Add(r.ttl)
 		if exp.Before(until) {
 			until = exp
 		}
-		r.cache.put(key, false, until, now)
 	}
-	if revoked {
-		return errRevoked
+	if r.cache.admitActive(key, normUserID(claims.Subject), ans.generation, until, now, epoch) {
+		return errRevokedGeneration
 	}
 	return nil
 }
@@ -378,30 +445,49 @@ type introspectionRequest struct {
 	SchemaVersion  string `json:"schema_version"`
 }
 
-// introspectionAnswer is the part of the jti-status answer we read.
+// introspectionAnswer is a parsed jti-status answer.
 type introspectionAnswer struct {
-	Active *bool   `json:"active"`
-	UserID *string `json:"user_id"`
+	revoked    bool
+	generation int64 // of an active answer, >= 1
 }
 
-// ask makes one introspection call. It returns whether the token is revoked,
-// or a *revocationFailure.
-func (r *RemoteRevocationClient) ask(ctx context.Context, jti, sub string) (bool, error) {
+// ask makes one introspection call, and one more with a fresh credential
+// when the first is answered 401 and Auth.Invalidate allows it. It returns
+// the answer or a *revocationFailure.
+func (r *RemoteRevocationClient) ask(ctx context.Context, jti, sub string) (introspectionAnswer, error) {
 	body, err := json.Marshal(introspectionRequest{JTI: jti, ExpectedUserID: sub, SchemaVersion: revocationSchemaVersion})
 	if err != nil {
-		return false, &revocationFailure{reason: "revocation_request_encoding", wrong: true, err: err}
+		return introspectionAnswer{}, &revocationFailure{reason: "revocation_request_encoding", wrong: true, err: err}
 	}
+	ans, status, err := r.askOnce(ctx, body, sub)
+	if status == http.StatusUnauthorized && r.auth.Invalidate() {
+		ans, _, err = r.askOnce(ctx, body, sub)
+	}
+	return ans, err
+}
+
+// askOnce makes one call. It returns the answer, or the HTTP status (0
+// without one) and a *revocationFailure.
+func (r *RemoteRevocationClient) askOnce(ctx context.Context, body []byte, sub string) (introspectionAnswer, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(body))
 	if err != nil {
-		return false, &revocationFailure{reason: "revocation_request", wrong: true, err: err}
+		return introspectionAnswer{}, 0, &revocationFailure{reason: "revocation_request", wrong: true, err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-Internal-Token", r.secret)
+	// A service-token exchange may come first: it is shared and goes on
+	// without us, but we wait for it no longer than one call's timeout.
+	actx, cancel := context.WithTimeout(ctx, r.timeout)
+	err = r.auth.Authorize(actx, req)
+	cancel()
+	if err != nil {
+		// No credential (a failed service-token exchange): no answer.
+		return introspectionAnswer{}, 0, &revocationFailure{reason: "revocation_internal_auth", err: err}
+	}
 
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return false, &revocationFailure{reason: "revocation_unreachable", err: scrubURLError(err)}
+		return introspectionAnswer{}, 0, &revocationFailure{reason: "revocation_unreachable", err: scrubURLError(err)}
 	}
 	defer resp.Body.Close()
 
@@ -410,32 +496,68 @@ func (r *RemoteRevocationClient) ask(ctx context.Context, jti, sub string) (bool
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		f := &revocationFailure{reason: "revocation_http_status", err: fmt.Errorf("auth service answered %s", resp.Status)}
 		// No answer (5xx, 429) follows the failure mode; any other status
-		// (redirect, 4xx: a misconfigured URL or secret) is a wrong answer.
+		// (redirect, 4xx: a misconfigured URL or credential) is a wrong
+		// answer.
 		f.wrong = resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests
-		return false, f
+		return introspectionAnswer{}, resp.StatusCode, f
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxRevocationAnswerBytes+1))
 	if err != nil {
-		return false, &revocationFailure{reason: "revocation_unreachable", err: scrubURLError(err)}
+		return introspectionAnswer{}, resp.StatusCode, &revocationFailure{reason: "revocation_unreachable", err: scrubURLError(err)}
 	}
 	if len(data) > MaxRevocationAnswerBytes {
-		return false, &revocationFailure{reason: "revocation_answer_too_large", wrong: true,
+		return introspectionAnswer{}, resp.StatusCode, &revocationFailure{reason: "revocation_answer_too_large", wrong: true,
 			err: fmt.Errorf("answer exceeds %d bytes", MaxRevocationAnswerBytes)}
 	}
-	var ans introspectionAnswer
-	if err := json.Unmarshal(data, &ans); err != nil {
-		return false, &revocationFailure{reason: "revocation_answer_malformed", wrong: true, err: errors.New("answer is not a JSON object")}
+	ans, err := parseIntrospectionAnswer(data, sub)
+	return ans, resp.StatusCode, err
+}
+
+// parseIntrospectionAnswer reads a jti-status v2 answer strictly; see
+// [RemoteRevocationClient]. Members it does not read are ignored. Its
+// errors are wrong answers (*revocationFailure with wrong set).
+func parseIntrospectionAnswer(data []byte, sub string) (introspectionAnswer, error) {
+	malformed := func(msg string) (introspectionAnswer, error) {
+		return introspectionAnswer{}, &revocationFailure{reason: "revocation_answer_malformed", wrong: true, err: errors.New(msg)}
 	}
-	if ans.Active == nil {
-		return false, &revocationFailure{reason: "revocation_answer_malformed", wrong: true, err: errors.New(`answer has no boolean "active"`)}
+	var raw struct {
+		SchemaVersion  json.RawMessage `json:"schema_version"`
+		Active         json.RawMessage `json:"active"`
+		UserID         json.RawMessage `json:"user_id"`
+		AuthGeneration json.RawMessage `json:"auth_generation"`
 	}
-	if !*ans.Active {
-		return true, nil
+	if !isJSONObject(data) || json.Unmarshal(data, &raw) != nil {
+		return malformed("answer is not a JSON object")
 	}
-	if ans.UserID == nil || !sameSubject(*ans.UserID, sub) {
-		return false, &revocationFailure{reason: "revocation_user_mismatch", wrong: true, err: errors.New(`answer "user_id" is not the token's sub`)}
+	if raw.SchemaVersion != nil {
+		v, ok := jsonString(raw.SchemaVersion)
+		if !ok {
+			return malformed(`answer "schema_version" is not a string`)
+		}
+		if v != revocationSchemaVersion {
+			return introspectionAnswer{}, &revocationFailure{reason: "revocation_schema_version", wrong: true,
+				err: fmt.Errorf("answer schema_version is not %q", revocationSchemaVersion)}
+		}
 	}
-	return false, nil
+	active, ok := jsonBool(raw.Active)
+	if !ok {
+		return malformed(`answer has no boolean "active"`)
+	}
+	if !active {
+		return introspectionAnswer{revoked: true}, nil
+	}
+	userID, ok := jsonString(raw.UserID)
+	if !ok {
+		return malformed(`active answer has no string "user_id"`)
+	}
+	if !sameSubject(userID, sub) {
+		return introspectionAnswer{}, &revocationFailure{reason: "revocation_user_mismatch", wrong: true, err: errors.New(`answer "user_id" is not the token's sub`)}
+	}
+	gen, ok := jsonInt(raw.AuthGeneration)
+	if !ok || gen < 1 {
+		return malformed(`active answer has no integer "auth_generation" >= 1`)
+	}
+	return introspectionAnswer{generation: gen}, nil
 }
 
 // sameSubject compares the answer's user_id with the token's sub: equal

@@ -9,3 +9,15 @@ func SetRevocationJoinHook(r *RemoteRevocationClient, f func()) { r.testHookJoin
 
 // RevocationCacheLen returns the number of entries in r's answer cache.
 func RevocationCacheLen(r *RemoteRevocationClient) int { return r.cache.len() }
+
+// RevocationSinkRevokeUser passes a user-level revocation to r's cache, as
+// the event stream does (generation 0: a v1 event, the whole user).
+func RevocationSinkRevokeUser(r *RemoteRevocationClient, userID string, generation int64, eventID string) {
+	r.sink().revokeUser(userID, generation, eventID, r.now())
+}
+
+// RevocationSinkRevokeJTI passes a jti revocation to r's cache.
+func RevocationSinkRevokeJTI(r *RemoteRevocationClient, jti string) { r.sink().revokeJTI(jti) }
+
+// RevocationSinkFlush passes a gap (flush) to r's cache.
+func RevocationSinkFlush(r *RemoteRevocationClient) { r.sink().flush() }

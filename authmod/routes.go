@@ -105,7 +105,7 @@ func (a *Authenticator) Require(access Access) httpmod.Guard {
 	g := &guard{auth: a, access: access}
 	g.err = a.checkAccess(access)
 	if g.err == nil {
-		g.handler = a.guard(a.rule(access))
+		g.handler = a.guard(a.rule(access), a.privileged(access))
 	} else {
 		g.handler = a.misconfigured(g.err)
 	}
@@ -147,6 +147,27 @@ func (a *Authenticator) checkAccess(access Access) error {
 		}
 	}
 	return nil
+}
+
+// privileged reports whether access is for writers and above (a minimum
+// of writer or more, the superuser, or exact roles of which one ranks
+// writer or more), so that its guard skips the positive revocation cache,
+// as fa-auth-m8's guards do.
+func (a *Authenticator) privileged(access Access) bool {
+	switch {
+	case access.anyUser:
+		return false
+	case access.superuser:
+		return true
+	case len(access.anyOf) > 0:
+		for _, r := range access.anyOf {
+			if a.hierarchy.AtLeast(r, RoleWriter) {
+				return true
+			}
+		}
+		return false
+	}
+	return access.min != "" && a.hierarchy.AtLeast(access.min, RoleWriter)
 }
 
 // rule is the check of access after authentication; an owner access

@@ -29,7 +29,7 @@ func TestDocsOnOffPerEnvironmentAndSetting(t *testing.T) {
 		{"production: the SET_* flags do not reopen", map[string]string{
 			"ENVIRONMENT": "production", "SET_OPEN_API": "true", "SET_DOCS": "true", "SET_REDOC": "true",
 		}, none},
-		{"strict production mode: all off", map[string]string{"ENVIRONMENT": "staging", "STRICT_PRODUCTION_MODE": "true"}, none},
+		{"strict production mode: all off", strict(map[string]string{"ENVIRONMENT": "staging"}), none},
 		{"production + SERVE_DOCS_IN_PRODUCTION", map[string]string{"ENVIRONMENT": "production", "SERVE_DOCS_IN_PRODUCTION": "true"}, all},
 		{"production + SERVE_DOCS_IN_PRODUCTION, SET_DOCS=false", map[string]string{
 			"ENVIRONMENT": "production", "SERVE_DOCS_IN_PRODUCTION": "true", "SET_DOCS": "false",
@@ -181,4 +181,14 @@ func TestDocsInProductionKeepTheirCSP(t *testing.T) {
 			t.Errorf("%s CSP %q", path, csp)
 		}
 	}
+}
+
+// strict returns env under STRICT_PRODUCTION_MODE, with the settings the
+// configuration health check requires there (signed events, a Host list).
+func strict(env map[string]string) map[string]string {
+	env["STRICT_PRODUCTION_MODE"] = "true"
+	env["EVENT_SIGNING_ENABLED"] = "true"
+	env["EVENT_SIGNING_KEY"] = "test-event-signing-key-0123456789abcdef"
+	env["ALLOWED_HOSTS"] = "example.com,127.0.0.1,localhost"
+	return env
 }

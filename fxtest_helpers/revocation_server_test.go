@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -44,18 +45,20 @@ func TestRevocationServerAnswers(t *testing.T) {
 	s := NewRevocationServer(t)
 	sub := uuid.NewString()
 	code, ans := post(t, s, http.MethodPost, s.Secret(), body("j1", sub))
-	if code != http.StatusOK || ans["active"] != true || ans["user_id"] != sub {
-		t.Fatalf("active: %d %v", code, ans)
+	want := map[string]any{"schema_version": "2", "active": true, "user_id": sub, "auth_generation": float64(1)}
+	if code != http.StatusOK || !reflect.DeepEqual(ans, want) {
+		t.Fatalf("active: %d %v, want %v", code, ans, want)
 	}
 	if got := s.LastRequest(); got == nil || *got != (RevocationRequest{JTI: "j1", ExpectedUserID: sub, SchemaVersion: "2"}) {
 		t.Fatalf("LastRequest = %+v", got)
 	}
 	s.Revoke("j1")
-	if code, ans := post(t, s, http.MethodPost, s.Secret(), body("j1", sub)); code != http.StatusOK || ans["active"] != false || len(ans) != 1 {
+	if code, ans := post(t, s, http.MethodPost, s.Secret(), body("j1", sub)); code != http.StatusOK ||
+		!reflect.DeepEqual(ans, map[string]any{"schema_version": "2", "active": false}) {
 		t.Fatalf("revoked: %d %v", code, ans)
 	}
 	s.SetMismatch(true)
-	if _, ans := post(t, s, http.MethodPost, s.Secret(), body("j2", sub)); ans["active"] != true || ans["user_id"] == sub {
+	if _, ans := post(t, s, http.MethodPost, s.Secret(), body("j2", sub)); ans["active"] != true || ans["user_id"] == sub || ans["schema_version"] != "2" {
 		t.Fatalf("mismatch: %v", ans)
 	}
 	s.SetMismatch(false)
@@ -172,6 +175,89 @@ func TestRevocationServerHold(t *testing.T) {
 	}
 }
 
+// TestRevocationServerGenerations: jti-status answers carry the user's
+// generation; RevokeUser moves it past every jti checked so far, new jtis
+// are active at the new generation; DeleteUser makes every jti inactive.
+func TestRevocationServerGenerations(t *testing.T) {
+	s := NewRevocationServer(t)
+	alice, bob := uuid.NewString(), uuid.NewString()
+	check := func(jti, sub string) (bool, any) {
+		t.Helper()
+		code, ans := post(t, s, http.MethodPost, s.Secret(), body(jti, sub))
+		if code != http.StatusOK || ans["schema_version"] != "2" {
+			t.Fatalf("%s: %d %v", jti, code, ans)
+		}
+		if ans["active"] == false && len(ans) != 2 {
+			t.Fatalf("inactive answer with more than schema_version and active: %v", ans)
+		}
+		return ans["active"] == true, ans["auth_generation"]
+	}
+	if s.Generation(alice) != 1 {
+		t.Fatalf("initial generation %d", s.Generation(alice))
+	}
+	if active, gen := check("a1", alice); !active || gen != float64(1) {
+		t.Fatalf("a1: %v %v", active, gen)
+	}
+	check("b1", bob)
+	s.RevokeUser(alice)
+	if s.Generation(alice) != 2 || s.Generation(bob) != 1 {
+		t.Fatalf("generations %d %d", s.Generation(alice), s.Generation(bob))
+	}
+	if active, _ := check("a1", alice); active {
+		t.Fatal("a jti checked before RevokeUser is still active")
+	}
+	if active, gen := check("a2", alice); !active || gen != float64(2) {
+		t.Fatalf("a new jti after RevokeUser: %v %v", active, gen)
+	}
+	if active, gen := check("b1", bob); !active || gen != float64(1) {
+		t.Fatalf("another user's jti: %v %v", active, gen)
+	}
+	// The same jti for another user is another session (the consumer keys
+	// its answers by (jti, sub)).
+	if active, gen := check("a1", bob); !active || gen != float64(1) {
+		t.Fatalf("a jti asked for another user: %v %v", active, gen)
+	}
+	s.DeleteUser(bob)
+	if active, _ := check("b1", bob); active {
+		t.Fatal("a deleted user's jti is active")
+	}
+	if active, _ := check("b2", bob); active {
+		t.Fatal("a deleted user's new jti is active")
+	}
+	s.RevokeSession(alice, "a3")
+	if active, _ := check("a3", alice); active {
+		t.Fatal("RevokeSession left the jti active")
+	}
+	if len(s.ProtocolErrors()) != 0 {
+		t.Fatal(s.ProtocolErrors())
+	}
+}
+
+// TestRevocationServerRoutes: the private routes live under the base
+// path; Calls counts jti-status requests only.
+func TestRevocationServerRoutes(t *testing.T) {
+	s := NewRevocationServer(t, RevocationClient("svc", ""))
+	if s.BaseURL()+"/jti-status" != s.URL() || !strings.HasSuffix(s.BaseURL(), RevocationBasePath) {
+		t.Fatalf("BaseURL %s, URL %s", s.BaseURL(), s.URL())
+	}
+	if code, _ := exchange(t, s, "svc", s.Secret(), "introspection"); code != http.StatusOK {
+		t.Fatalf("exchange: %d", code)
+	}
+	c := openStream(t, s, legacyHeaders(s))
+	c.close()
+	if s.Calls() != 0 {
+		t.Fatalf("Calls = %d after an exchange and a stream connection, want 0", s.Calls())
+	}
+	if code, _ := call(t, http.MethodPost, s.BaseURL()+"/nope", legacyHeaders(s), "{}"); code != http.StatusNotFound {
+		t.Fatalf("unknown path: %d", code)
+	}
+	if s.Calls() != 1 || len(s.ProtocolErrors()) != 1 {
+		t.Fatalf("Calls = %d, ProtocolErrors = %v", s.Calls(), s.ProtocolErrors())
+	}
+	s.Close()
+	s.Close() // idempotent
+}
+
 func TestRevocationServerEnv(t *testing.T) {
 	s := NewRevocationServer(t)
 	env := s.Env()
@@ -187,5 +273,33 @@ func TestRevocationServerEnv(t *testing.T) {
 	// The env boots an app.
 	if err := BuildErr(t, WithEnv(env)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRevocationServerEnvWithClient(t *testing.T) {
+	key := strings.Repeat("k", 40)
+	s := NewRevocationServer(t, RevocationClient("svc-a", "secret-of-svc-a"), RevocationClient("svc-b", ""),
+		RevocationSigningKey(key))
+	env := s.Env()
+	want := map[string]string{
+		"TOKEN_MODE":                     "stateful",
+		"INTROSPECTION_URL":              s.URL(),
+		"PRIVATE_API_SECRET":             "secret-of-svc-a",
+		"INTERNAL_CLIENT_ID":             "svc-a",
+		"SERVICE_TOKEN_EXCHANGE_ENABLED": "true",
+		"EVENT_SIGNING_KEY":              key,
+	}
+	if !reflect.DeepEqual(env, want) {
+		t.Fatalf("Env = %v, want %v", env, want)
+	}
+	if s.SigningKey() != key {
+		t.Fatal("SigningKey")
+	}
+	off := NewRevocationServer(t, RevocationClient("svc", ""), RevocationExchangeDisabled())
+	if env := off.Env(); env["SERVICE_TOKEN_EXCHANGE_ENABLED"] != "false" || env["PRIVATE_API_SECRET"] != off.Secret() {
+		t.Fatalf("Env = %v", env)
+	}
+	if plain := NewRevocationServer(t); len(plain.SigningKey()) < 32 {
+		t.Fatalf("default signing key too short: %q", plain.SigningKey())
 	}
 }

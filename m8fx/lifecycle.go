@@ -73,7 +73,8 @@ func drainDelay(ctx context.Context, drain time.Duration) time.Duration {
 }
 
 // registerLifecycle appends to the Ready phase the hook that, on start, runs
-// the startup validators and then flips the ready flag, and on stop clears
+// the configuration health check ([CheckConfig]), then the startup
+// validators, and then flips the ready flag, and on stop clears
 // the flag and waits the drain delay before the HTTP server (Serve phase,
 // stopped after Ready) shuts down; then it installs the Serve and Ready
 // phases as an fx hook.
@@ -81,6 +82,15 @@ func registerLifecycle(p lifecycleParams) {
 	drain := p.Settings.ShutdownDrain()
 	p.Hooks.Append(phase.Ready, fx.Hook{
 		OnStart: func(ctx context.Context) error {
+			findings := CheckConfig(p.Settings)
+			for _, f := range findings {
+				if !f.Fatal {
+					p.Logger.Warn("configuration: "+f.Variable+" "+f.Message, zap.String("variable", f.Variable))
+				}
+			}
+			if err := fatalFindings(findings); err != nil {
+				return err
+			}
 			if err := p.Validators.run(ctx); err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package m8fx
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,15 +12,10 @@ import (
 // flag flips. An error aborts start with that error.
 type StartupValidator func(ctx context.Context) error
 
-type registeredValidator struct {
-	seq uint64
-	fn  StartupValidator
-}
-
-// validatorRegistry holds one app's validators.
+// validatorRegistry holds one app's validators, in registration order.
 type validatorRegistry struct {
 	mu   sync.Mutex
-	list []registeredValidator
+	list []StartupValidator
 }
 
 func newValidatorRegistry() *validatorRegistry { return &validatorRegistry{} }
@@ -30,7 +24,7 @@ func newValidatorRegistry() *validatorRegistry { return &validatorRegistry{} }
 func (r *validatorRegistry) add(fn StartupValidator) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.list = append(r.list, registeredValidator{seq: uint64(len(r.list) + 1), fn: fn})
+	r.list = append(r.list, fn)
 }
 
 // run calls every validator in registration order and stops at the first
@@ -39,12 +33,11 @@ func (r *validatorRegistry) run(ctx context.Context) error {
 	r.mu.Lock()
 	list := slices.Clone(r.list)
 	r.mu.Unlock()
-	slices.SortFunc(list, func(a, b registeredValidator) int { return cmp.Compare(a.seq, b.seq) })
-	for i, v := range list {
-		if v.fn == nil {
+	for i, fn := range list {
+		if fn == nil {
 			return fmt.Errorf("startup validator %d of %d is nil", i+1, len(list))
 		}
-		if err := call(ctx, v.fn); err != nil {
+		if err := call(ctx, fn); err != nil {
 			return fmt.Errorf("startup validator %d of %d failed: %w", i+1, len(list), err)
 		}
 	}

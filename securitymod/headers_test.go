@@ -54,10 +54,10 @@ func TestSecurityHeadersPerEnvironmentAndKnob(t *testing.T) {
 		{"development", map[string]string{"ENVIRONMENT": "development"}, nil},
 		{"staging", map[string]string{"ENVIRONMENT": "staging"}, nil},
 		{"production", prod, productionHeaders()},
-		{"STRICT_PRODUCTION_MODE in local", map[string]string{"ENVIRONMENT": "local", "STRICT_PRODUCTION_MODE": "true"}, productionHeaders()},
-		{"STRICT_PRODUCTION_MODE in staging", map[string]string{"ENVIRONMENT": "staging", "STRICT_PRODUCTION_MODE": "true"}, productionHeaders()},
+		{"STRICT_PRODUCTION_MODE in local", strict(map[string]string{"ENVIRONMENT": "local"}), productionHeaders()},
+		{"STRICT_PRODUCTION_MODE in staging", strict(map[string]string{"ENVIRONMENT": "staging"}), productionHeaders()},
 		{"SECURITY_HEADERS_ENABLED=false", map[string]string{"ENVIRONMENT": "production", "SECURITY_HEADERS_ENABLED": "false"}, nil},
-		{"SECURITY_HEADERS_ENABLED=false, strict mode", map[string]string{"STRICT_PRODUCTION_MODE": "true", "SECURITY_HEADERS_ENABLED": "false"}, nil},
+		{"SECURITY_HEADERS_ENABLED=false, strict mode", strict(map[string]string{"SECURITY_HEADERS_ENABLED": "false"}), nil},
 		{"HSTS_MAX_AGE=0 drops HSTS only", map[string]string{"ENVIRONMENT": "production", "HSTS_MAX_AGE": "0"},
 			with(productionHeaders(), map[string]string{securitymod.HeaderHSTS: ""})},
 		{"HSTS_MAX_AGE", map[string]string{"ENVIRONMENT": "production", "HSTS_MAX_AGE": "600"},
@@ -200,4 +200,14 @@ func TestNewSecurityHeadersWithoutFx(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, v)
 		}
 	}
+}
+
+// strict returns env under STRICT_PRODUCTION_MODE, with signed events, which
+// the configuration health check requires there (the test sets
+// ALLOWED_HOSTS).
+func strict(env map[string]string) map[string]string {
+	env["STRICT_PRODUCTION_MODE"] = "true"
+	env["EVENT_SIGNING_ENABLED"] = "true"
+	env["EVENT_SIGNING_KEY"] = "test-event-signing-key-0123456789abcdef"
+	return env
 }

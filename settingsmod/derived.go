@@ -1,6 +1,7 @@
 package settingsmod
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -135,3 +136,69 @@ func (s *Settings) MetricsGroupEnabled(name string) bool {
 
 // seconds converts a count of seconds to a duration.
 func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// PrivateBaseURL is the base of the auth service's private routes, derived
+// from INTROSPECTION_URL: trailing "/" removed, then a trailing
+// "/jti-status" removed (e.g. http://auth:8000/user/private/v1). The
+// service-token exchange is at PrivateBaseURL()+"/service-token" and the
+// event stream at PrivateBaseURL()+"/events/stream". It is "" when
+// INTROSPECTION_URL is unset.
+func (s *Settings) PrivateBaseURL() string {
+	base := strings.TrimRight(strings.TrimSpace(s.IntrospectionURL), "/")
+	return strings.TrimSuffix(base, jtiStatusSuffix)
+}
+
+// EffectiveServiceTokenScopes are the scopes asked for in a service-token
+// exchange: the items of SERVICE_TOKEN_SCOPES (trimmed, empty items left
+// out), then "event-stream" when EVENT_STREAM_ENABLED=true, without
+// duplicates, in order.
+func (s *Settings) EffectiveServiceTokenScopes() []string {
+	out := make([]string, 0, len(s.ServiceTokenScopes)+1)
+	add := func(scope string) {
+		if scope != "" && !slices.Contains(out, scope) {
+			out = append(out, scope)
+		}
+	}
+	for _, scope := range s.ServiceTokenScopes {
+		add(strings.TrimSpace(scope))
+	}
+	if s.EventStreamEnabled {
+		add(ScopeEventStream)
+	}
+	return out
+}
+
+// Scopes of the auth service's private routes.
+const (
+	// ScopeIntrospection is needed for the jti-status check.
+	ScopeIntrospection = "introspection"
+	// ScopeEventStream is needed for the auth event stream.
+	ScopeEventStream = "event-stream"
+)
+
+// jtiStatusSuffix ends INTROSPECTION_URL in the usual deployment.
+const jtiStatusSuffix = "/jti-status"
+
+// ServiceTokenRefreshLeeway is SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS as a
+// duration: a service token is exchanged again that long before it expires.
+func (s *Settings) ServiceTokenRefreshLeeway() time.Duration {
+	return seconds(s.ServiceTokenRefreshLeewaySeconds)
+}
+
+// EventStreamConnectTimeout is EVENT_STREAM_CONNECT_TIMEOUT as a duration.
+func (s *Settings) EventStreamConnectTimeout() time.Duration {
+	return fractionalSeconds(s.EventStreamConnectTimeoutSeconds)
+}
+
+// EventStreamReadTimeout is EVENT_STREAM_READ_TIMEOUT as a duration: the
+// stream is reconnected when no byte (not even a heartbeat) came for that
+// long.
+func (s *Settings) EventStreamReadTimeout() time.Duration {
+	return fractionalSeconds(s.EventStreamReadTimeoutSeconds)
+}
+
+// fractionalSeconds converts a number of seconds, fractions allowed, to a
+// duration (rounded to the nanosecond).
+func fractionalSeconds(v float64) time.Duration {
+	return time.Duration(math.Round(v * float64(time.Second)))
+}

@@ -2,6 +2,7 @@ package settingsmod
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -143,5 +144,73 @@ func TestMetricsGroupEnabled(t *testing.T) {
 		if got := s.MetricsGroupEnabled(tc.name); got != tc.want {
 			t.Errorf("groups %q, %s: got %v", tc.groups, tc.name, got)
 		}
+	}
+}
+
+func TestPrivateBaseURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"http://auth:8000/user/private/v1/jti-status", "http://auth:8000/user/private/v1"},
+		{"http://auth:8000/user/private/v1/jti-status/", "http://auth:8000/user/private/v1"},
+		{"https://auth.example.com/user/private/v1/", "https://auth.example.com/user/private/v1"},
+		{"https://auth.example.com/private/v1", "https://auth.example.com/private/v1"},
+		{"https://auth.example.com/jti-status-v2", "https://auth.example.com/jti-status-v2"},
+		{"", ""},
+	} {
+		s := Settings{IntrospectionURL: tc.in}
+		if got := s.PrivateBaseURL(); got != tc.want {
+			t.Errorf("PrivateBaseURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestEffectiveServiceTokenScopes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		scopes []string
+		stream bool
+		want   []string
+	}{
+		{"default", []string{"introspection"}, false, []string{"introspection"}},
+		{"stream adds event-stream", []string{"introspection"}, true, []string{"introspection", "event-stream"}},
+		{"no duplicate", []string{"event-stream", " introspection ", "event-stream"}, true, []string{"event-stream", "introspection"}},
+		{"empty items dropped", []string{"", "introspection", " "}, false, []string{"introspection"}},
+		{"nothing", nil, false, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Settings{ServiceTokenScopes: tc.scopes, EventStreamEnabled: tc.stream}
+			if got := s.EffectiveServiceTokenScopes(); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestInternalCallDefaults(t *testing.T) {
+	s := mustLoad(t, validEnv())
+	if s.InternalClientID != "" || s.ServiceTokenExchangeEnabled || !s.RevocationCachePrivilegedBypass ||
+		s.EventStreamEnabled || s.EventStreamRequired {
+		t.Fatalf("unexpected defaults: %+v", s)
+	}
+	if !reflect.DeepEqual(s.ServiceTokenScopes, []string{"introspection"}) {
+		t.Errorf("SERVICE_TOKEN_SCOPES default = %q", s.ServiceTokenScopes)
+	}
+	if s.ServiceTokenRefreshLeeway() != 30*time.Second || s.EventStreamConnectTimeout() != 5*time.Second ||
+		s.EventStreamReadTimeout() != time.Minute {
+		t.Errorf("durations: leeway %v, connect %v, read %v", s.ServiceTokenRefreshLeeway(), s.EventStreamConnectTimeout(), s.EventStreamReadTimeout())
+	}
+	s = mustLoad(t, withEnv(map[string]string{
+		"INTERNAL_CLIENT_ID":                   "svc-a",
+		"PRIVATE_API_SECRET":                   strings.Repeat("p", 16),
+		"SERVICE_TOKEN_SCOPES":                 "introspection,api-key-introspection",
+		"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS": "10",
+		"EVENT_STREAM_CONNECT_TIMEOUT":         "2.5",
+		"EVENT_STREAM_READ_TIMEOUT":            "90",
+	}))
+	if s.InternalClientID != "svc-a" || s.ServiceTokenRefreshLeeway() != 10*time.Second ||
+		s.EventStreamConnectTimeout() != 2500*time.Millisecond || s.EventStreamReadTimeout() != 90*time.Second {
+		t.Errorf("loaded: %+v", s)
+	}
+	if got := s.EffectiveServiceTokenScopes(); !reflect.DeepEqual(got, []string{"introspection", "api-key-introspection"}) {
+		t.Errorf("scopes = %q", got)
 	}
 }

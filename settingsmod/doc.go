@@ -38,6 +38,16 @@
 // separately by [Settings.ValidateDatabase], which the database module calls,
 // so a service without a database needs none of them.
 //
+// # Private calls to the auth service
+//
+// INTERNAL_CLIENT_ID, PRIVATE_API_SECRET and SERVICE_TOKEN_EXCHANGE_ENABLED
+// choose how the kit authenticates to fa-auth-m8: legacy X-Internal-Token
+// (no client id; refused in production when INTROSPECTION_URL is set),
+// bootstrap headers, or service tokens exchanged for
+// [Settings.EffectiveServiceTokenScopes]. The exchange and the auth event
+// stream (EVENT_STREAM_ENABLED, which needs EVENT_SIGNING_KEY) live under
+// [Settings.PrivateBaseURL], derived from INTROSPECTION_URL.
+//
 // # Secrets
 //
 // Secret settings have the type [Secret]. Every printed form (String, all

@@ -50,6 +50,29 @@ type Settings struct {
 	AccessRevocationFailureMode string `env:"ACCESS_REVOCATION_FAILURE_MODE" envDefault:"fail_closed"`
 	AllowInternalHTTP           bool   `env:"ALLOW_INTERNAL_HTTP" envDefault:"false"`
 
+	// Private calls to the auth service (fa-auth-m8): how they are
+	// authenticated (INTERNAL_CLIENT_ID unset: the development-only legacy
+	// X-Internal-Token; set: bootstrap headers, or service tokens when
+	// SERVICE_TOKEN_EXCHANGE_ENABLED=true), and its event stream.
+	InternalClientID                 string   `env:"INTERNAL_CLIENT_ID"`
+	ServiceTokenExchangeEnabled      bool     `env:"SERVICE_TOKEN_EXCHANGE_ENABLED" envDefault:"false"`
+	ServiceTokenScopes               []string `env:"SERVICE_TOKEN_SCOPES" envSeparator:"," envDefault:"introspection"`
+	ServiceTokenRefreshLeewaySeconds int      `env:"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS" envDefault:"30"`
+	// RevocationCachePrivilegedBypass makes guards at writer level and above
+	// skip the positive revocation cache (a fresh check for every
+	// privileged request).
+	RevocationCachePrivilegedBypass bool `env:"REVOCATION_CACHE_PRIVILEGED_BYPASS" envDefault:"true"`
+	EventStreamEnabled              bool `env:"EVENT_STREAM_ENABLED" envDefault:"false"`
+	// EventStreamConnectTimeoutSeconds and EventStreamReadTimeoutSeconds are
+	// numbers of seconds, fractions allowed (the upstream names carry no
+	// _SECONDS suffix).
+	EventStreamConnectTimeoutSeconds float64 `env:"EVENT_STREAM_CONNECT_TIMEOUT" envDefault:"5"`
+	EventStreamReadTimeoutSeconds    float64 `env:"EVENT_STREAM_READ_TIMEOUT" envDefault:"60"`
+	// EventStreamRequired marks the event stream as required rather than an
+	// accelerator; what that changes is up to the module that runs the
+	// stream.
+	EventStreamRequired bool `env:"EVENT_STREAM_REQUIRED" envDefault:"false"`
+
 	// Database (validated only when dbmod is part of the app).
 	SelectedDB               string `env:"SELECTED_DB" envDefault:"Sqlite"`
 	DatabaseURL              Secret `env:"DATABASE_URL"`

@@ -19,7 +19,7 @@ func TestProductionRules(t *testing.T) {
 		return m
 	}
 	stateful := func(extra map[string]string) map[string]string {
-		m := prod(map[string]string{"TOKEN_MODE": "stateful", "INTROSPECTION_URL": "https://auth.example.com/jti", "PRIVATE_API_SECRET": secret})
+		m := prod(map[string]string{"TOKEN_MODE": "stateful", "INTROSPECTION_URL": "https://auth.example.com/jti", "PRIVATE_API_SECRET": secret, "INTERNAL_CLIENT_ID": "svc"})
 		for k, v := range extra {
 			m[k] = v
 		}

@@ -34,6 +34,83 @@ func (ps *problems) checkTokens(s *Settings) {
 	}
 	ps.atLeast("REVOCATION_CACHE_TTL_SECONDS", s.RevocationCacheTTLSeconds, 0)
 	ps.oneOf("ACCESS_REVOCATION_FAILURE_MODE", s.AccessRevocationFailureMode, revocationFailure)
+	ps.checkInternalAuth(s)
+	ps.checkEventStream(s)
+}
+
+// checkInternalAuth checks how private calls to the auth service are
+// authenticated: legacy (no INTERNAL_CLIENT_ID; development only),
+// bootstrap (INTERNAL_CLIENT_ID and PRIVATE_API_SECRET) or service tokens
+// (SERVICE_TOKEN_EXCHANGE_ENABLED=true on top of bootstrap).
+func (ps *problems) checkInternalAuth(s *Settings) {
+	clientID := strings.TrimSpace(s.InternalClientID)
+	if s.InternalClientID != "" && !validHeaderToken(s.InternalClientID) {
+		ps.add("INTERNAL_CLIENT_ID", "must be printable ASCII without spaces (it is sent as the X-Internal-Client header)")
+	}
+	if s.ServiceTokenExchangeEnabled {
+		if clientID == "" {
+			ps.add("INTERNAL_CLIENT_ID", "is required when SERVICE_TOKEN_EXCHANGE_ENABLED=true (the client the service tokens are issued to)")
+		}
+		if s.IntrospectionURL == "" && s.TokenMode != modeStateful { // stateful reports it already
+			ps.add("INTROSPECTION_URL", "is required when SERVICE_TOKEN_EXCHANGE_ENABLED=true: the exchange URL <base>/service-token is derived from it")
+		}
+	}
+	if clientID != "" && s.TokenMode != modeStateful { // stateful checks the secret already
+		ps.requiredSecret("PRIVATE_API_SECRET", s.PrivateAPISecret, minPrivateAPISecret,
+			"when INTERNAL_CLIENT_ID is set (the bootstrap credential sent as X-Internal-Token)")
+	}
+	if s.IsProduction() && s.IntrospectionURL != "" && clientID == "" {
+		ps.add("INTERNAL_CLIENT_ID", "is required in production when INTROSPECTION_URL is set: without it private calls use the legacy X-Internal-Token-only authentication, which is for development")
+	}
+	ps.atLeast("SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS", s.ServiceTokenRefreshLeewaySeconds, 0)
+	for i, scope := range s.ServiceTokenScopes {
+		if !validHeaderToken(strings.TrimSpace(scope)) {
+			ps.add("SERVICE_TOKEN_SCOPES", "item %d must be a scope name of printable ASCII without spaces, quotes or backslashes, e.g. introspection", i+1)
+		}
+	}
+}
+
+// checkEventStream checks the auth event stream settings.
+func (ps *problems) checkEventStream(s *Settings) {
+	ps.positiveSeconds("EVENT_STREAM_CONNECT_TIMEOUT", s.EventStreamConnectTimeoutSeconds)
+	ps.positiveSeconds("EVENT_STREAM_READ_TIMEOUT", s.EventStreamReadTimeoutSeconds)
+	if !s.EventStreamEnabled {
+		return
+	}
+	if !s.EventSigningEnabled { // else checked with EVENT_SIGNING_ENABLED
+		ps.requiredSecret("EVENT_SIGNING_KEY", s.EventSigningKey, minSigningKeyBytes,
+			"when EVENT_STREAM_ENABLED=true (events are verified with this HMAC key; unsigned events are never accepted)")
+	}
+	if s.IntrospectionURL == "" && s.TokenMode != modeStateful { // stateful reports it already
+		ps.add("INTROSPECTION_URL", "is required when EVENT_STREAM_ENABLED=true: the stream URL <base>/events/stream is derived from it")
+	}
+}
+
+// maxTimeoutSeconds bounds the event stream timeouts (an hour is far past
+// any useful value, and keeps the duration from overflowing).
+const maxTimeoutSeconds = 3600
+
+// positiveSeconds records a problem when v (seconds) is not greater than 0
+// or is more than maxTimeoutSeconds.
+func (ps *problems) positiveSeconds(env string, v float64) {
+	if !(v > 0 && v <= maxTimeoutSeconds) { // NaN fails both
+		ps.add(env, "must be a number of seconds greater than 0 and at most %d, e.g. 5 or 2.5", maxTimeoutSeconds)
+	}
+}
+
+// validHeaderToken reports whether v is non-empty printable ASCII without
+// spaces, double quotes or backslashes (an OAuth scope token, which also
+// fits in an HTTP header).
+func validHeaderToken(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := range len(v) {
+		if c := v[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // checkAlgorithmKeys checks that the key material of ACCESS_TOKEN_ALGORITHM

@@ -75,3 +75,140 @@ func TestTokenRules(t *testing.T) {
 		{name: "ACCESS_REVOCATION_FAILURE_MODE fail_open", set: map[string]string{"ACCESS_REVOCATION_FAILURE_MODE": "fail_open"}},
 	})
 }
+
+func TestInternalAuthRules(t *testing.T) {
+	secret := strings.Repeat("p", 16)
+	const url = "http://auth:8000/user/private/v1/jti-status"
+	prod := func(extra map[string]string) map[string]string {
+		m := map[string]string{
+			"ENVIRONMENT":   "production",
+			"BACKEND_HOST":  "https://api.example.com",
+			"FRONTEND_HOST": "https://app.example.com",
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	stateful := func(extra map[string]string) map[string]string {
+		m := map[string]string{"TOKEN_MODE": "stateful", "INTROSPECTION_URL": url, "PRIVATE_API_SECRET": secret}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	runRuleCases(t, []ruleCase{
+		{name: "legacy mode in development", set: stateful(nil)},
+		{name: "bootstrap mode", set: stateful(map[string]string{"INTERNAL_CLIENT_ID": "svc-a"})},
+		{name: "service-token mode", set: stateful(map[string]string{"INTERNAL_CLIENT_ID": "svc-a", "SERVICE_TOKEN_EXCHANGE_ENABLED": "true"})},
+		{name: "exchange without client id", set: stateful(map[string]string{"SERVICE_TOKEN_EXCHANGE_ENABLED": "true"}),
+			env: "INTERNAL_CLIENT_ID", msg: "is required when SERVICE_TOKEN_EXCHANGE_ENABLED=true"},
+		{name: "exchange with a blank client id", set: stateful(map[string]string{"SERVICE_TOKEN_EXCHANGE_ENABLED": "true", "INTERNAL_CLIENT_ID": "  "}),
+			env: "INTERNAL_CLIENT_ID", msg: "is required when SERVICE_TOKEN_EXCHANGE_ENABLED=true"},
+		{name: "exchange without INTROSPECTION_URL", set: map[string]string{"SERVICE_TOKEN_EXCHANGE_ENABLED": "true", "INTERNAL_CLIENT_ID": "svc-a", "PRIVATE_API_SECRET": secret},
+			env: "INTROSPECTION_URL", msg: "exchange URL <base>/service-token is derived from it"},
+		{name: "client id without secret", set: map[string]string{"INTERNAL_CLIENT_ID": "svc-a"},
+			env: "PRIVATE_API_SECRET", msg: "is required when INTERNAL_CLIENT_ID is set"},
+		{name: "client id with a short secret", set: map[string]string{"INTERNAL_CLIENT_ID": "svc-a", "PRIVATE_API_SECRET": "short"},
+			env: "PRIVATE_API_SECRET", msg: "at least 16 bytes"},
+		{name: "client id with secret, stateless", set: map[string]string{"INTERNAL_CLIENT_ID": "svc-a", "PRIVATE_API_SECRET": secret}},
+		{name: "client id without secret, stateful", set: stateful(map[string]string{"INTERNAL_CLIENT_ID": "svc-a", "PRIVATE_API_SECRET": unset}),
+			env: "PRIVATE_API_SECRET", msg: "is required"},
+		{name: "client id with spaces", set: stateful(map[string]string{"INTERNAL_CLIENT_ID": "svc a"}),
+			env: "INTERNAL_CLIENT_ID", msg: "printable ASCII without spaces"},
+		{name: "production needs a client id", set: prod(stateful(map[string]string{"ALLOW_INTERNAL_HTTP": "true"})),
+			env: "INTERNAL_CLIENT_ID", msg: "is required in production when INTROSPECTION_URL is set"},
+		{name: "strict production mode needs a client id", set: stateful(map[string]string{"STRICT_PRODUCTION_MODE": "true", "FRONTEND_HOST": "https://app.example.com", "ALLOW_INTERNAL_HTTP": "true"}),
+			env: "INTERNAL_CLIENT_ID", msg: "legacy X-Internal-Token-only"},
+		{name: "production stateless with INTROSPECTION_URL needs a client id", set: prod(map[string]string{"INTROSPECTION_URL": "https://auth.example.com/jti-status"}),
+			env: "INTERNAL_CLIENT_ID", msg: "is required in production"},
+		{name: "production with a client id", set: prod(stateful(map[string]string{"ALLOW_INTERNAL_HTTP": "true", "INTERNAL_CLIENT_ID": "svc-a"}))},
+		{name: "production without INTROSPECTION_URL needs no client id", set: prod(nil)},
+		{name: "SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS >= 0", set: map[string]string{"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS": "-1"},
+			env: "SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS", msg: "at least 0"},
+		{name: "SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS 0", set: map[string]string{"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS": "0"}},
+		{name: "SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS integer", set: map[string]string{"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS": "1.5"},
+			env: "SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS", msg: "must be an integer"},
+		{name: "SERVICE_TOKEN_SCOPES list", set: map[string]string{"SERVICE_TOKEN_SCOPES": "introspection, event-stream"}},
+		{name: "SERVICE_TOKEN_SCOPES empty item", set: map[string]string{"SERVICE_TOKEN_SCOPES": "introspection,,event-stream"},
+			env: "SERVICE_TOKEN_SCOPES", msg: "item 2 must be a scope name"},
+		{name: "SERVICE_TOKEN_SCOPES space inside", set: map[string]string{"SERVICE_TOKEN_SCOPES": "intro spection"},
+			env: "SERVICE_TOKEN_SCOPES", msg: "item 1"},
+		{name: "SERVICE_TOKEN_SCOPES quote", set: map[string]string{"SERVICE_TOKEN_SCOPES": `a,"b"`},
+			env: "SERVICE_TOKEN_SCOPES", msg: "item 2"},
+		{name: "REVOCATION_CACHE_PRIVILEGED_BYPASS bool", set: map[string]string{"REVOCATION_CACHE_PRIVILEGED_BYPASS": "maybe"},
+			env: "REVOCATION_CACHE_PRIVILEGED_BYPASS", msg: "true or false"},
+		{name: "SERVICE_TOKEN_EXCHANGE_ENABLED bool", set: map[string]string{"SERVICE_TOKEN_EXCHANGE_ENABLED": "yes please"},
+			env: "SERVICE_TOKEN_EXCHANGE_ENABLED", msg: "true or false"},
+	})
+}
+
+func TestEventStreamRules(t *testing.T) {
+	key := strings.Repeat("k", 32)
+	stream := func(extra map[string]string) map[string]string {
+		m := map[string]string{
+			"EVENT_STREAM_ENABLED": "true", "EVENT_SIGNING_ENABLED": "false", "EVENT_SIGNING_KEY": key,
+			"INTROSPECTION_URL": "http://auth:8000/user/private/v1/jti-status",
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	runRuleCases(t, []ruleCase{
+		{name: "stream on", set: stream(nil)},
+		{name: "stream on, stateful", set: stream(map[string]string{"TOKEN_MODE": "stateful", "PRIVATE_API_SECRET": strings.Repeat("p", 16)})},
+		{name: "stream needs a signing key", set: stream(map[string]string{"EVENT_SIGNING_KEY": unset}),
+			env: "EVENT_SIGNING_KEY", msg: "is required when EVENT_STREAM_ENABLED=true"},
+		{name: "stream signing key short", set: stream(map[string]string{"EVENT_SIGNING_KEY": strings.Repeat("k", 31)}),
+			env: "EVENT_SIGNING_KEY", msg: "at least 32 bytes"},
+		{name: "stream signing key missing with signing on", set: stream(map[string]string{"EVENT_SIGNING_KEY": unset, "EVENT_SIGNING_ENABLED": "true"}),
+			env: "EVENT_SIGNING_KEY", msg: "is required"},
+		{name: "stream needs INTROSPECTION_URL", set: stream(map[string]string{"INTROSPECTION_URL": unset}),
+			env: "INTROSPECTION_URL", msg: "is required when EVENT_STREAM_ENABLED=true"},
+		{name: "stream off needs neither", set: map[string]string{"EVENT_STREAM_ENABLED": "false"}},
+		{name: "connect timeout 0", set: map[string]string{"EVENT_STREAM_CONNECT_TIMEOUT": "0"},
+			env: "EVENT_STREAM_CONNECT_TIMEOUT", msg: "greater than 0"},
+		{name: "connect timeout negative", set: map[string]string{"EVENT_STREAM_CONNECT_TIMEOUT": "-1"},
+			env: "EVENT_STREAM_CONNECT_TIMEOUT", msg: "greater than 0"},
+		{name: "connect timeout fraction", set: map[string]string{"EVENT_STREAM_CONNECT_TIMEOUT": "2.5"}},
+		{name: "connect timeout NaN", set: map[string]string{"EVENT_STREAM_CONNECT_TIMEOUT": "NaN"},
+			env: "EVENT_STREAM_CONNECT_TIMEOUT", msg: "greater than 0"},
+		{name: "connect timeout not a number", set: map[string]string{"EVENT_STREAM_CONNECT_TIMEOUT": "5s"},
+			env: "EVENT_STREAM_CONNECT_TIMEOUT", msg: "must be a number"},
+		{name: "read timeout 0", set: map[string]string{"EVENT_STREAM_READ_TIMEOUT": "0"},
+			env: "EVENT_STREAM_READ_TIMEOUT", msg: "greater than 0"},
+		{name: "read timeout huge", set: map[string]string{"EVENT_STREAM_READ_TIMEOUT": "1e12"},
+			env: "EVENT_STREAM_READ_TIMEOUT", msg: "at most 3600"},
+		{name: "EVENT_STREAM_REQUIRED bool", set: map[string]string{"EVENT_STREAM_REQUIRED": "2"},
+			env: "EVENT_STREAM_REQUIRED", msg: "true or false"},
+	})
+}
+
+// TestInternalCallProblemsAreListedTogether: every bad value of the new
+// settings is in the one settings error.
+func TestInternalCallProblemsAreListedTogether(t *testing.T) {
+	_, err := Load(MapSource(withEnv(map[string]string{
+		"SERVICE_TOKEN_EXCHANGE_ENABLED":       "true",
+		"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS": "-5",
+		"SERVICE_TOKEN_SCOPES":                 "a b",
+		"EVENT_STREAM_ENABLED":                 "true",
+		"EVENT_STREAM_CONNECT_TIMEOUT":         "0",
+		"EVENT_STREAM_READ_TIMEOUT":            "-1",
+	})))
+	ps := problemsOf(t, err)
+	for _, want := range []struct{ env, msg string }{
+		{"INTERNAL_CLIENT_ID", "SERVICE_TOKEN_EXCHANGE_ENABLED=true"},
+		{"INTROSPECTION_URL", "/service-token"},
+		{"INTROSPECTION_URL", "/events/stream"},
+		{"EVENT_SIGNING_KEY", "EVENT_STREAM_ENABLED=true"},
+		{"SERVICE_TOKEN_REFRESH_LEEWAY_SECONDS", "at least 0"},
+		{"SERVICE_TOKEN_SCOPES", "item 1"},
+		{"EVENT_STREAM_CONNECT_TIMEOUT", "greater than 0"},
+		{"EVENT_STREAM_READ_TIMEOUT", "greater than 0"},
+	} {
+		if !findProblem(ps, want.env, want.msg) {
+			t.Errorf("no problem for %s containing %q in:\n%v", want.env, want.msg, err)
+		}
+	}
+}

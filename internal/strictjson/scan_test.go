@@ -1,6 +1,7 @@
 package strictjson
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -116,6 +117,176 @@ func TestString(t *testing.T) {
 		}
 		if !ok || got != want {
 			t.Errorf("String(%s) = %q, %v, want %q", raw, got, ok, want)
+		}
+	}
+}
+
+// TestLiteral: valid is exactly "one JSON string literal with valid UTF-8
+// content", plain is "no escapes" (then the value is the bytes between the
+// quotes). plain is only meaningful for a valid literal.
+func TestLiteral(t *testing.T) {
+	for _, tc := range []struct {
+		raw          string
+		valid, plain bool
+	}{
+		{`""`, true, true},
+		{`"RS256"`, true, true},
+		{`"zoë 😀"`, true, true},
+		{"\"del\x7f\"", true, true}, // DEL is not a control character for JSON
+		{`"\u00e9"`, true, false},
+		{`"\u0052S256"`, true, false},
+		{`"a\"b"`, true, false},
+		{`"\\"`, true, false},
+		{`"\/"`, true, false},
+		{`"\b\f\n\r\t"`, true, false},
+		{`"\ud83d\ude00"`, true, false},
+		{`"\ud800"`, true, false}, // a lone surrogate escape is valid JSON (decodes to U+FFFD)
+		{`"é\u00e9"`, true, false},
+		{`"\u0000"`, true, false},
+
+		// Raw control characters.
+		{"\"\x00\"", false, false},
+		{"\"a\x01b\"", false, false},
+		{"\"tab\there\"", false, false},
+		{"\"line\nbreak\"", false, false},
+		{"\"\x1f\"", false, false},
+		{"\"\\u00e9\x1f\"", false, false}, // with an escape too
+		// Invalid UTF-8.
+		{"\"\xff\"", false, false},
+		{"\"\xc3\"", false, false},             // truncated sequence
+		{"\"\xc0\xaf\"", false, false},         // overlong encoding
+		{"\"\xed\xa0\x80\"", false, false},     // UTF-8-encoded surrogate
+		{"\"\xf4\x90\x80\x80\"", false, false}, // beyond U+10FFFF
+		{"\"\\u00e9\xff\"", false, false},      // with an escape too
+		{"\"\\\xc3\xa9\"", false, false},       // backslash before a multi-byte rune
+		// Bad escapes.
+		{`"\x41"`, false, false},
+		{`"\u00"`, false, false},
+		{`"\u00zz"`, false, false},
+		{`"\U00e9"`, false, false},
+		{`"\'"`, false, false},
+		// Unterminated, not one literal, not a string.
+		{`"`, false, false},
+		{`"abc`, false, false},
+		{`"\"`, false, false},
+		{`"abc\`, false, false},
+		{`"a"b`, false, false},
+		{`"a" `, false, false},
+		{` "a"`, false, false},
+		{`"a""b"`, false, false},
+		{``, false, false},
+		{`abc`, false, false},
+		{`1`, false, false},
+		{`null`, false, false},
+		{`'a'`, false, false},
+	} {
+		valid, plain := Literal([]byte(tc.raw))
+		if valid != tc.valid || (valid && plain != tc.plain) {
+			t.Errorf("Literal(%q) = %v, %v; want %v, %v", tc.raw, valid, plain, tc.valid, tc.plain)
+		}
+		// A valid literal is what encoding/json decodes as a string (without
+		// replacing anything), and a plain one decodes to its inner bytes.
+		var s string
+		jerr := json.Unmarshal([]byte(tc.raw), &s)
+		if valid && jerr != nil {
+			t.Errorf("Literal(%q) valid, encoding/json: %v", tc.raw, jerr)
+		}
+		if valid && plain && s != tc.raw[1:len(tc.raw)-1] {
+			t.Errorf("Literal(%q) plain, but decodes to %q", tc.raw, s)
+		}
+	}
+}
+
+// TestValid: encoding/json's grammar, with invalid UTF-8 refused as well.
+func TestValid(t *testing.T) {
+	for raw, want := range map[string]bool{
+		`null`:                     true,
+		`true`:                     true,
+		`false`:                    true,
+		`0`:                        true,
+		`-0`:                       true,
+		`-1.5e-3`:                  true,
+		`1E+9`:                     true,
+		`""`:                       true,
+		`"\u00e9\ud800"`:           true,
+		`"zoë"`:                    true,
+		`[]`:                       true,
+		`{}`:                       true,
+		`[1,"a",null,{"b":[{}]}]`:  true,
+		`{"a":{"b":{"c":[true]}}}`: true,
+		` {"a" : 1 } `:             true, // surrounding whitespace, as json.Valid
+		"\t[1]\n":                  true,
+
+		``:                 false,
+		` `:                false,
+		`tru`:              false,
+		`nul`:              false,
+		`True`:             false,
+		`NaN`:              false,
+		`Infinity`:         false,
+		`01`:               false,
+		`0123`:             false,
+		`-`:                false,
+		`1.`:               false,
+		`.5`:               false,
+		`+1`:               false,
+		`1e`:               false,
+		`0x10`:             false,
+		`1 2`:              false,
+		`[1,]`:             false,
+		`[1`:               false,
+		`[1}`:              false,
+		`{"a":}`:           false,
+		`{"a":1,}`:         false,
+		`{"a" 1}`:          false,
+		`{a:1}`:            false,
+		`{"a":1}}`:         false,
+		`'a'`:              false,
+		`"a`:               false,
+		"\"a\x01\"":        false,
+		"[\"\t\"]":         false,
+		"\"\xff\"":         false,
+		"[\"\xc3\"]":       false,
+		"{\"\xff\":1}":     false,
+		"{\"a\":\"\xff\"}": false,
+	} {
+		if got := Valid([]byte(raw)); got != want {
+			t.Errorf("Valid(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}
+
+// TestMembersNameAndValueChecks: names are held to the string grammar (no
+// raw control character, valid escapes, valid UTF-8), values only
+// delimited: checking them is the caller's job ([Valid]).
+func TestMembersNameAndValueChecks(t *testing.T) {
+	for _, doc := range []string{
+		"{\"a\x01\":1}", "{\"\x00\":1}", "{\"a\tb\":1}", "{\"\xff\":1}", "{\"\xc3\":1}",
+		"{\"\xed\xa0\x80\":1}", "{\"\\u00e9\xff\":1}", `{"\x":1}`, `{"\u12":1}`,
+	} {
+		err := Members([]byte(doc), func(_, _ []byte) error { t.Errorf("%q: member visited", doc); return nil })
+		if !errors.Is(err, ErrNotObject) {
+			t.Errorf("%q: %v, want ErrNotObject", doc, err)
+		}
+	}
+	for doc, val := range map[string]string{
+		"{\"a\":\"\xff\"}": "\"\xff\"",
+		"{\"a\":tru}":      "tru",
+		"{\"a\":01}":       "01",
+		"{\"a\":[1,]}":     "[1,]",
+		"{\"a\":{\"b\":}}": "{\"b\":}",
+		"{\"a\":[}}":       "[}",
+	} {
+		var got []string
+		if err := Members([]byte(doc), func(_, v []byte) error { got = append(got, string(v)); return nil }); err != nil {
+			t.Errorf("%q: %v", doc, err)
+			continue
+		}
+		if len(got) != 1 || got[0] != val {
+			t.Errorf("%q: values %q, want [%q]", doc, got, val)
+		}
+		if Valid([]byte(val)) {
+			t.Errorf("Valid(%q) = true", val)
 		}
 	}
 }
