@@ -69,6 +69,39 @@ func checkNoLineBreaks(token string) error {
 	return nil
 }
 
+// canonicalSegment reports whether seg is canonical unpadded base64url (the
+// alphabet, a length that is not 1 modulo 4, and zero trailing bits): the
+// check of decodeSegment without the decoding.
+func canonicalSegment(seg string) bool {
+	for i := 0; i < len(seg); i++ {
+		if b64Value[seg[i]] == 0xff {
+			return false
+		}
+	}
+	switch len(seg) % 4 {
+	case 1:
+		return false
+	case 2:
+		return len(seg) == 0 || b64Value[seg[len(seg)-1]]&0x0f == 0
+	case 3:
+		return b64Value[seg[len(seg)-1]]&0x03 == 0
+	}
+	return true
+}
+
+// b64Value is the value of each base64url character, 0xff for the others;
+// it is never written after its initialisation.
+var b64Value = func() (t [256]byte) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
 // decodeSegment decodes one base64url segment strictly.
 func decodeSegment(seg string) ([]byte, error) {
 	return b64.DecodeString(seg)

@@ -101,3 +101,26 @@ func TestCheckHeader(t *testing.T) {
 		t.Errorf("escaped name: %v does not wrap errEscapedHeader", err)
 	}
 }
+
+// TestCanonicalSegment: canonicalSegment accepts exactly what the strict
+// decoder accepts (without line breaks, which checkNoLineBreaks refuses
+// first).
+func TestCanonicalSegment(t *testing.T) {
+	cases := []string{"", "A", "AA", "AB", "AAA", "AAB", "AAAA", "eyJhIjoxfQ", "eyJhIjoxfR", "ab+c", "ab/c", "ab=", "ab-_", "a b", "Zm9v", "Zm9vYg", "Zm9vYh", "Zm9vYmE", "Zm9vYmF"}
+	for i := 0; i < 2000; i++ {
+		b := make([]byte, i%23)
+		for j := range b {
+			b[j] = byte((i*31 + j*17) % 256)
+		}
+		cases = append(cases, b64.EncodeToString(b), b64.EncodeToString(b)+"A", string(b))
+	}
+	for _, seg := range cases {
+		if strings.ContainsAny(seg, "\r\n") {
+			continue // refused earlier by checkNoLineBreaks
+		}
+		_, err := decodeSegment(seg)
+		if got, want := canonicalSegment(seg), err == nil; got != want {
+			t.Errorf("canonicalSegment(%q) = %v, strict decoding says %v", seg, got, want)
+		}
+	}
+}
