@@ -71,11 +71,17 @@
 //
 // With TOKEN_MODE=stateful the [RevocationChecker] is a
 // [RemoteRevocationClient]: it POSTs {"jti", "expected_user_id",
-// "schema_version": "2"} to INTROSPECTION_URL with X-Internal-Token:
-// PRIVATE_API_SECRET. Concurrent checks of one token share a call; "active"
-// answers may be cached for REVOCATION_CACHE_TTL_SECONDS (default 0: ask on
-// every request), "revoked" answers are remembered until the token expires,
-// and nothing outlives the token's exp. When the auth service gives no
+// "schema_version": "2"} to INTROSPECTION_URL with the credentials of the
+// [InternalAuth] (legacy X-Internal-Token, bootstrap X-Internal-Client +
+// X-Internal-Token, or an exchanged service token). Concurrent checks of
+// one token share a call; "active" answers may be cached for
+// REVOCATION_CACHE_TTL_SECONDS (default 0: ask on every request), tagged with
+// the user's auth_generation; guards of routes for writers and above skip
+// that cache ([GuardPolicy]); "revoked" answers are remembered until the
+// token expires, and nothing outlives the token's exp. With
+// EVENT_STREAM_ENABLED an [EventStream] pushes revocations: it evicts the
+// revocation cache in stateful mode, and in stateless and hybrid modes the
+// guards refuse the tokens it reports revoked. When the auth service gives no
 // answer, ACCESS_REVOCATION_FAILURE_MODE decides: fail_closed (default, 503)
 // or fail_open (accept and warn). A wrong answer (malformed, a user_id that
 // is not the token's sub) always fails closed. Stateless and hybrid modes

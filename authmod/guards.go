@@ -52,9 +52,11 @@ type AuthenticatorParams struct {
 	Logger     *zap.Logger   `optional:"true"`
 	// Observer is told about every refused request (nil: not observed).
 	Observer Observer `optional:"true"`
-	// Events, when set, is the auth event stream: a token whose jti or
-	// whose user it reports revoked is refused (401) in every token mode,
-	// without a call to the auth service.
+	// Events, when set, is the auth event stream. Without the kit's
+	// revocation client (stateless and hybrid modes), a token whose jti or
+	// whose user it reports revoked is refused (401) without a call to the
+	// auth service; with it, the stream evicts the client's cache and
+	// jti-status decides.
 	Events *EventStream `optional:"true"`
 	// Policy tunes the guards (the zero value is the default).
 	Policy GuardPolicy `optional:"true"`
@@ -238,7 +240,12 @@ func (a *Authenticator) authenticate(ctx context.Context, authorization []string
 	if !u.IsActive {
 		return nil, nil, false, &denial{kind: denyInactive, reason: "inactive_user", err: ErrInactiveUser}
 	}
-	if a.events != nil && a.events.revoked(claims) {
+	// With the kit's revocation client the stream's revocations reach its
+	// cache, and jti-status stays the authority (a user-level event is
+	// applied by generation there, so a token issued after the revocation
+	// but before the event arrived still passes); without it (stateless and
+	// hybrid modes) the pushed list decides.
+	if a.events != nil && a.remote == nil && a.events.revoked(claims) {
 		return nil, nil, false, &denial{kind: denyInvalid, reason: "revoked_by_event", err: errRevokedByEvent}
 	}
 	switch {
