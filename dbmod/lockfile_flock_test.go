@@ -36,18 +36,24 @@ func TestMigrateWaitsForLockFile(t *testing.T) {
 		t.Fatalf("Migrate while another holds the lock file: %v (ran %d)", err, o.runs.Load())
 	}
 
-	time.AfterFunc(200*time.Millisecond, func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) })
+	fd := int(f.Fd())
+	unlocked := make(chan struct{})
+	time.AfterFunc(200*time.Millisecond, func() {
+		_ = syscall.Flock(fd, syscall.LOCK_UN)
+		close(unlocked)
+	})
 	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	start := time.Now()
 	if err := db.Migrate(ctx, o.migrations("20260101000001", 0)); err != nil {
 		t.Fatal(err)
 	}
+	<-unlocked // the unlock happened before f is used again (and closed)
 	if waited := time.Since(start); o.runs.Load() != 1 || waited < 150*time.Millisecond {
 		t.Fatalf("ran %d after waiting %s; want 1 after the lock was released", o.runs.Load(), waited)
 	}
 	// The lock is released after the migration: it can be taken at once.
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		t.Fatalf("the lock file is still locked after Migrate: %v", err)
 	}
 }
