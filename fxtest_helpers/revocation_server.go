@@ -3,6 +3,7 @@ package fxtest_helpers
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -67,6 +68,9 @@ type RevocationServer struct {
 
 	calls     atomic.Int64
 	exchanges atomic.Int64
+
+	// apiKeyState is the API-key introspection endpoint's (api_key_server.go).
+	apiKeyState *apiKeyState
 
 	closing   chan struct{} // closed by Close: stream handlers return
 	closeOnce sync.Once
@@ -133,15 +137,16 @@ type revocationConfig struct {
 func NewRevocationServer(t testing.TB, opts ...RevocationOption) *RevocationServer {
 	t.Helper()
 	s := &RevocationServer{
-		t:        t,
-		secret:   randomHex(24),
-		closing:  make(chan struct{}),
-		revoked:  map[string]bool{},
-		users:    map[string]*revocationUser{},
-		sessions: map[session]int64{},
-		jtiUser:  map[string]string{},
-		tokens:   map[string]serviceToken{},
-		tokenKey: []byte(randomHex(32)),
+		t:           t,
+		secret:      randomHex(24),
+		closing:     make(chan struct{}),
+		apiKeyState: &apiKeyState{keys: map[[sha256.Size]byte]*apiKey{}},
+		revoked:     map[string]bool{},
+		users:       map[string]*revocationUser{},
+		sessions:    map[session]int64{},
+		jtiUser:     map[string]string{},
+		tokens:      map[string]serviceToken{},
+		tokenKey:    []byte(randomHex(32)),
 		cfg: revocationConfig{
 			clients:   map[string]string{},
 			granted:   append([]string(nil), defaultGrantedScopes...),
@@ -343,6 +348,8 @@ func (s *RevocationServer) route(w http.ResponseWriter, r *http.Request) {
 		s.serveExchange(w, r)
 	case EventStreamPath:
 		s.serveStream(w, r)
+	case APIKeyIntrospectionPath:
+		s.serveAPIKeyIntrospection(w, r)
 	default:
 		s.serveStatus(w, r)
 	}
