@@ -36,6 +36,9 @@ type userContext struct {
 	// again only when needed.
 	claims *Claims
 	fresh  bool
+	// key is the owner of the API key an API-key guard admitted (user is
+	// nil then).
+	key *APIKeyPrincipal
 }
 
 // Value returns c itself for userCtxKey (no boxing) and defers to the

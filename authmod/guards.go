@@ -60,6 +60,10 @@ type AuthenticatorParams struct {
 	Events *EventStream `optional:"true"`
 	// Policy tunes the guards (the zero value is the default).
 	Policy GuardPolicy `optional:"true"`
+	// APIKeys introspects the X-API-Key of the routes that take API keys
+	// ([Authenticator.RequireAPIKey]); nil: such routes fail their
+	// declaration.
+	APIKeys *APIKeyClient `optional:"true"`
 }
 
 // GuardPolicy tunes the guards of an [Authenticator].
@@ -107,6 +111,7 @@ type Authenticator struct {
 	log        *zap.Logger
 	observer   Observer
 	events     *EventStream
+	apiKeys    *APIKeyClient
 	// remote is revocation when it is the kit's client (nil otherwise).
 	remote          *RemoteRevocationClient
 	cachePrivileged bool
@@ -130,6 +135,7 @@ func NewAuthenticator(p AuthenticatorParams) (*Authenticator, error) {
 		log:             p.Logger,
 		observer:        p.Observer,
 		events:          p.Events,
+		apiKeys:         p.APIKeys,
 		cachePrivileged: p.Policy.CachePrivileged,
 	}
 	a.remote, _ = p.Revocation.(*RemoteRevocationClient)

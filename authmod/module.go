@@ -22,6 +22,9 @@ import (
 //     service ([NewInternalAuth]: legacy, bootstrap or service-token mode);
 //   - [RevocationChecker]: a [RemoteRevocationClient] when TOKEN_MODE=stateful
 //     (closed on stop), else [NoRevocation];
+//   - *[APIKeyClient] when API_KEY_INTROSPECTION_ENABLED=true (nil
+//     otherwise), which the API-key guards use; the routes that take API
+//     keys are logged at start, one line ([APIKeyRoutes]);
 //   - *[EventStream] when EVENT_STREAM_ENABLED=true (nil otherwise): started
 //     after the revocation client (its first connection is asynchronous, so
 //     it never delays the start) and stopped before it; its revocations reach
@@ -47,6 +50,8 @@ var Module = fx.Module("auth",
 		asTokenValidator,
 		provideInternalAuth,
 		provideEventStream,
+		provideAPIKeyObserver,
+		provideAPIKeyClient,
 		provideRevocationChecker,
 		DefaultRoleHierarchy,
 		defaultUserMapper,
@@ -61,6 +66,7 @@ var Module = fx.Module("auth",
 	// stop.
 	fx.Invoke(func(TokenValidator, RevocationChecker) {}),
 	fx.Invoke(startEventStream),
+	fx.Invoke(logAPIKeyRoutes),
 )
 
 // moduleDeps are what the module's constructors take from the graph.
@@ -112,6 +118,70 @@ func provideEventObserver(p struct {
 	Metrics *httpmod.Metrics `optional:"true"`
 }) (EventObserver, error) {
 	return NewEventMetrics(p.Metrics)
+}
+
+// provideAPIKeyObserver feeds the API-key metrics (nil without metrics or
+// the auth group).
+func provideAPIKeyObserver(p struct {
+	fx.In
+	Metrics *httpmod.Metrics `optional:"true"`
+}) (APIKeyObserver, error) {
+	return NewAPIKeyMetrics(p.Metrics)
+}
+
+type apiKeyDeps struct {
+	fx.In
+
+	Lifecycle fx.Lifecycle
+	Settings  *settingsmod.Settings
+	Auth      InternalAuth
+	Logger    *zap.Logger    `optional:"true"`
+	Observer  APIKeyObserver `optional:"true"`
+}
+
+// provideAPIKeyClient builds the API-key introspection client when
+// API_KEY_INTROSPECTION_ENABLED (nil otherwise), with the app's
+// InternalAuth, closed on stop.
+func provideAPIKeyClient(d apiKeyDeps) (*APIKeyClient, error) {
+	if !d.Settings.APIKeyIntrospectionEnabled {
+		return nil, nil
+	}
+	cfg, err := APIKeyConfigFromSettings(d.Settings)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Auth, cfg.Logger, cfg.Observer = d.Auth, d.Logger, d.Observer
+	c, err := NewAPIKeyClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.Lifecycle.Append(fx.StopHook(c.Close))
+	return c, nil
+}
+
+// logAPIKeyRoutes logs, at start, the routes that take API keys and their
+// capability (one line), when API-key introspection is on.
+func logAPIKeyRoutes(p struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Keys      *APIKeyClient       `optional:"true"`
+	Table     *httpmod.RouteTable `optional:"true"`
+	Logger    *zap.Logger         `optional:"true"`
+}) {
+	if p.Keys == nil || p.Table == nil || p.Logger == nil {
+		return
+	}
+	p.Lifecycle.Append(fx.StartHook(func() {
+		routes := APIKeyRoutes(p.Table.Routes())
+		list := make([]string, len(routes))
+		for i, r := range routes {
+			list[i] = r.Method + " " + r.Path + " " + string(r.Capability)
+			if r.Bearer {
+				list[i] += " (or bearer)"
+			}
+		}
+		p.Logger.Info("routes taking API keys", zap.Strings("routes", list))
+	}))
 }
 
 // provideInternalAuth builds the credentials of private calls. Without an

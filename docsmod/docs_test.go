@@ -54,7 +54,7 @@ func TestOpenAPIDocumentOfTheRouteTable(t *testing.T) {
 	// the HEAD twins of GET routes or the aliases (/api/items, /api/health/).
 	want := []string{
 		"DELETE /api/items/{id}", "GET /api/admin/stats", "GET /api/health", "GET /api/health/live", "GET /api/health/ready",
-		"GET /api/items/", "GET /api/items/{id}", "GET /api/ping", "HEAD /api/ping", "POST /api/items/", "GET /version",
+		"GET /api/items/", "GET /api/items/{id}", "GET /api/meta", "GET /api/ping", "HEAD /api/ping", "POST /api/items/", "GET /version",
 	}
 	slices.Sort(want)
 	if got := docOperations(&d); !slices.Equal(got, want) {

@@ -48,6 +48,7 @@ var Module = fx.Options(
 		settingsmod.Module,
 		fx.Provide(newAppHooks, newValidatorRegistry),
 		healthmod.Module,
+		metaModule, // GET {API_PREFIX}/meta and /ping
 		authmod.Module,
 		httpmod.Module,
 		docsmod.Module,

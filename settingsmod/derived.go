@@ -150,7 +150,8 @@ func (s *Settings) PrivateBaseURL() string {
 
 // EffectiveServiceTokenScopes are the scopes asked for in a service-token
 // exchange: the items of SERVICE_TOKEN_SCOPES (trimmed, empty items left
-// out), then "event-stream" when EVENT_STREAM_ENABLED=true, without
+// out), then "event-stream" when EVENT_STREAM_ENABLED=true, then
+// "api-key-introspection" when API_KEY_INTROSPECTION_ENABLED=true, without
 // duplicates, in order.
 func (s *Settings) EffectiveServiceTokenScopes() []string {
 	out := make([]string, 0, len(s.ServiceTokenScopes)+1)
@@ -165,6 +166,9 @@ func (s *Settings) EffectiveServiceTokenScopes() []string {
 	if s.EventStreamEnabled {
 		add(ScopeEventStream)
 	}
+	if s.APIKeyIntrospectionEnabled {
+		add(ScopeAPIKeyIntrospection)
+	}
 	return out
 }
 
@@ -174,6 +178,8 @@ const (
 	ScopeIntrospection = "introspection"
 	// ScopeEventStream is needed for the auth event stream.
 	ScopeEventStream = "event-stream"
+	// ScopeAPIKeyIntrospection is needed for API-key introspection.
+	ScopeAPIKeyIntrospection = "api-key-introspection"
 )
 
 // jtiStatusSuffix ends INTROSPECTION_URL in the usual deployment.
@@ -201,4 +207,54 @@ func (s *Settings) EventStreamReadTimeout() time.Duration {
 // duration (rounded to the nanosecond).
 func fractionalSeconds(v float64) time.Duration {
 	return time.Duration(math.Round(v * float64(time.Second)))
+}
+
+// apiKeyIntrospectSuffix is appended to PrivateBaseURL to derive the API-key
+// introspection endpoint.
+const apiKeyIntrospectSuffix = "/api-keys/introspect"
+
+// APIKeyIntrospectionEndpoint is the URL API keys are introspected at:
+// API_KEY_INTROSPECTION_URL when set (trimmed), else PrivateBaseURL() +
+// "/api-keys/introspect", or "" when neither is set.
+func (s *Settings) APIKeyIntrospectionEndpoint() string {
+	if u := strings.TrimSpace(s.APIKeyIntrospectionURL); u != "" {
+		return u
+	}
+	if base := s.PrivateBaseURL(); base != "" {
+		return base + apiKeyIntrospectSuffix
+	}
+	return ""
+}
+
+// APIKeyIntrospectionConnectTimeout is API_KEY_INTROSPECTION_CONNECT_TIMEOUT
+// as a duration.
+func (s *Settings) APIKeyIntrospectionConnectTimeout() time.Duration {
+	return fractionalSeconds(s.APIKeyIntrospectionConnectTimeoutSeconds)
+}
+
+// APIKeyIntrospectionReadTimeout is API_KEY_INTROSPECTION_READ_TIMEOUT as a
+// duration.
+func (s *Settings) APIKeyIntrospectionReadTimeout() time.Duration {
+	return fractionalSeconds(s.APIKeyIntrospectionReadTimeoutSeconds)
+}
+
+// APIKeyIntrospectionPoolTimeout is API_KEY_INTROSPECTION_POOL_TIMEOUT as a
+// duration: how long a request waits for one of the concurrency slots.
+func (s *Settings) APIKeyIntrospectionPoolTimeout() time.Duration {
+	return fractionalSeconds(s.APIKeyIntrospectionPoolTimeoutSeconds)
+}
+
+// APIKeyIntrospectionCircuitReset is
+// API_KEY_INTROSPECTION_CIRCUIT_RESET_SECONDS as a duration: how long the
+// circuit stays open before a trial call.
+func (s *Settings) APIKeyIntrospectionCircuitReset() time.Duration {
+	return fractionalSeconds(s.APIKeyIntrospectionCircuitResetSeconds)
+}
+
+// EffectiveContractName is CONTRACT_NAME when set, else PROJECT_NAME.
+func (s *Settings) EffectiveContractName() string {
+	if n := strings.TrimSpace(s.ContractName); n != "" {
+		return n
+	}
+	return s.ProjectName
 }

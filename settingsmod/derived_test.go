@@ -214,3 +214,50 @@ func TestInternalCallDefaults(t *testing.T) {
 		t.Errorf("scopes = %q", got)
 	}
 }
+
+func TestAPIKeyIntrospectionDerived(t *testing.T) {
+	s := mustLoad(t, validEnv())
+	if s.APIKeyIntrospectionEnabled || s.APIKeyIntrospectionEndpoint() != "" ||
+		s.APIKeyIntrospectionMaxConcurrency != 20 || s.APIKeyIntrospectionMaxResponseBytes != 8192 ||
+		s.APIKeyIntrospectionSchemaVersion != "1" || s.APIKeyIntrospectionCircuitFailureThreshold != 5 {
+		t.Fatalf("unexpected defaults: %+v", s)
+	}
+	if s.APIKeyIntrospectionConnectTimeout() != 2*time.Second || s.APIKeyIntrospectionReadTimeout() != 3*time.Second ||
+		s.APIKeyIntrospectionPoolTimeout() != 2*time.Second || s.APIKeyIntrospectionCircuitReset() != 30*time.Second {
+		t.Errorf("durations: %v %v %v %v", s.APIKeyIntrospectionConnectTimeout(), s.APIKeyIntrospectionReadTimeout(),
+			s.APIKeyIntrospectionPoolTimeout(), s.APIKeyIntrospectionCircuitReset())
+	}
+	for _, tc := range []struct{ explicit, introspection, want string }{
+		{"", "http://auth:8000/user/private/v1/jti-status", "http://auth:8000/user/private/v1/api-keys/introspect"},
+		{"", "http://auth:8000/user/private/v1/", "http://auth:8000/user/private/v1/api-keys/introspect"},
+		{" https://keys.example.com/introspect ", "http://auth:8000/jti-status", "https://keys.example.com/introspect"},
+		{"", "", ""},
+	} {
+		s := Settings{APIKeyIntrospectionURL: tc.explicit, IntrospectionURL: tc.introspection}
+		if got := s.APIKeyIntrospectionEndpoint(); got != tc.want {
+			t.Errorf("endpoint(%q, %q) = %q, want %q", tc.explicit, tc.introspection, got, tc.want)
+		}
+	}
+	s = &Settings{ServiceTokenScopes: []string{"introspection"}, EventStreamEnabled: true, APIKeyIntrospectionEnabled: true}
+	if got := s.EffectiveServiceTokenScopes(); !reflect.DeepEqual(got, []string{"introspection", "event-stream", "api-key-introspection"}) {
+		t.Errorf("scopes = %q", got)
+	}
+	s = &Settings{ServiceTokenScopes: []string{"api-key-introspection"}, APIKeyIntrospectionEnabled: true}
+	if got := s.EffectiveServiceTokenScopes(); !reflect.DeepEqual(got, []string{"api-key-introspection"}) {
+		t.Errorf("scopes without duplicate = %q", got)
+	}
+}
+
+func TestServiceMetadataSettings(t *testing.T) {
+	s := mustLoad(t, validEnv())
+	if s.APIVersion != "v1" || s.ContractName != "" || s.ContractVersion != "" || s.ContractRange != "" {
+		t.Fatalf("unexpected defaults: %q %q %q %q", s.APIVersion, s.ContractName, s.ContractVersion, s.ContractRange)
+	}
+	if s.EffectiveContractName() != "Test" {
+		t.Errorf("contract name defaults to PROJECT_NAME, got %q", s.EffectiveContractName())
+	}
+	s = mustLoad(t, withEnv(map[string]string{"API_VERSION": "v2", "CONTRACT_NAME": "items-api", "CONTRACT_VERSION": "1.4.0", "CONTRACT_RANGE": ">=1.2 <2"}))
+	if s.APIVersion != "v2" || s.EffectiveContractName() != "items-api" || s.ContractVersion != "1.4.0" || s.ContractRange != ">=1.2 <2" {
+		t.Errorf("got %q %q %q %q", s.APIVersion, s.EffectiveContractName(), s.ContractVersion, s.ContractRange)
+	}
+}

@@ -27,6 +27,13 @@ type Settings struct {
 	BackendCORSOrigins []string `env:"BACKEND_CORS_ORIGINS" envSeparator:","`
 	ServiceVersion     string   `env:"SERVICE_VERSION" envDefault:"0.0.0-dev"`
 
+	// Service metadata ({API_PREFIX}/meta). ContractName is
+	// PROJECT_NAME when unset (see EffectiveContractName).
+	APIVersion      string `env:"API_VERSION" envDefault:"v1"`
+	ContractName    string `env:"CONTRACT_NAME"`
+	ContractVersion string `env:"CONTRACT_VERSION"`
+	ContractRange   string `env:"CONTRACT_RANGE"`
+
 	// Tokens and cryptography.
 	TokenMode                   string `env:"TOKEN_MODE" envDefault:"stateful"`
 	AuthServiceRole             string `env:"AUTH_SERVICE_ROLE" envDefault:"consumer"`
@@ -72,6 +79,20 @@ type Settings struct {
 	// accelerator; what that changes is up to the module that runs the
 	// stream.
 	EventStreamRequired bool `env:"EVENT_STREAM_REQUIRED" envDefault:"false"`
+
+	// API-key principals (X-API-Key), introspected at the auth service on
+	// every request. The timeouts and the circuit reset are numbers of
+	// seconds, fractions allowed.
+	APIKeyIntrospectionEnabled                 bool    `env:"API_KEY_INTROSPECTION_ENABLED" envDefault:"false"`
+	APIKeyIntrospectionURL                     string  `env:"API_KEY_INTROSPECTION_URL"`
+	APIKeyIntrospectionConnectTimeoutSeconds   float64 `env:"API_KEY_INTROSPECTION_CONNECT_TIMEOUT" envDefault:"2"`
+	APIKeyIntrospectionReadTimeoutSeconds      float64 `env:"API_KEY_INTROSPECTION_READ_TIMEOUT" envDefault:"3"`
+	APIKeyIntrospectionPoolTimeoutSeconds      float64 `env:"API_KEY_INTROSPECTION_POOL_TIMEOUT" envDefault:"2"`
+	APIKeyIntrospectionMaxConcurrency          int     `env:"API_KEY_INTROSPECTION_MAX_CONCURRENCY" envDefault:"20"`
+	APIKeyIntrospectionMaxResponseBytes        int     `env:"API_KEY_INTROSPECTION_MAX_RESPONSE_BYTES" envDefault:"8192"`
+	APIKeyIntrospectionSchemaVersion           string  `env:"API_KEY_INTROSPECTION_SCHEMA_VERSION" envDefault:"1"`
+	APIKeyIntrospectionCircuitFailureThreshold int     `env:"API_KEY_INTROSPECTION_CIRCUIT_FAILURE_THRESHOLD" envDefault:"5"`
+	APIKeyIntrospectionCircuitResetSeconds     float64 `env:"API_KEY_INTROSPECTION_CIRCUIT_RESET_SECONDS" envDefault:"30"`
 
 	// Database (validated only when dbmod is part of the app).
 	SelectedDB               string `env:"SELECTED_DB" envDefault:"Sqlite"`

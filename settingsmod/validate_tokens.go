@@ -36,6 +36,7 @@ func (ps *problems) checkTokens(s *Settings) {
 	ps.oneOf("ACCESS_REVOCATION_FAILURE_MODE", s.AccessRevocationFailureMode, revocationFailure)
 	ps.checkInternalAuth(s)
 	ps.checkEventStream(s)
+	ps.checkAPIKeyIntrospection(s)
 }
 
 // checkInternalAuth checks how private calls to the auth service are
@@ -83,6 +84,49 @@ func (ps *problems) checkEventStream(s *Settings) {
 	}
 	if s.IntrospectionURL == "" && s.TokenMode != modeStateful { // stateful reports it already
 		ps.add("INTROSPECTION_URL", "is required when EVENT_STREAM_ENABLED=true: the stream URL <base>/events/stream is derived from it")
+	}
+}
+
+// Limits of the API-key introspection settings.
+const (
+	minAPIKeyResponseBytes = 256
+	apiKeySchemaVersion    = "1"
+)
+
+// checkAPIKeyIntrospection checks the API-key introspection settings: the
+// numbers always, what the calls need when API_KEY_INTROSPECTION_ENABLED.
+func (ps *problems) checkAPIKeyIntrospection(s *Settings) {
+	ps.positiveSeconds("API_KEY_INTROSPECTION_CONNECT_TIMEOUT", s.APIKeyIntrospectionConnectTimeoutSeconds)
+	ps.positiveSeconds("API_KEY_INTROSPECTION_READ_TIMEOUT", s.APIKeyIntrospectionReadTimeoutSeconds)
+	ps.positiveSeconds("API_KEY_INTROSPECTION_POOL_TIMEOUT", s.APIKeyIntrospectionPoolTimeoutSeconds)
+	ps.positiveSeconds("API_KEY_INTROSPECTION_CIRCUIT_RESET_SECONDS", s.APIKeyIntrospectionCircuitResetSeconds)
+	ps.atLeast("API_KEY_INTROSPECTION_MAX_CONCURRENCY", s.APIKeyIntrospectionMaxConcurrency, 1)
+	ps.atLeast("API_KEY_INTROSPECTION_MAX_RESPONSE_BYTES", s.APIKeyIntrospectionMaxResponseBytes, minAPIKeyResponseBytes)
+	ps.atLeast("API_KEY_INTROSPECTION_CIRCUIT_FAILURE_THRESHOLD", s.APIKeyIntrospectionCircuitFailureThreshold, 1)
+	if s.APIKeyIntrospectionSchemaVersion != apiKeySchemaVersion {
+		ps.add("API_KEY_INTROSPECTION_SCHEMA_VERSION", "must be %q (the only API-key introspection schema this kit speaks), got %q",
+			apiKeySchemaVersion, s.APIKeyIntrospectionSchemaVersion)
+	}
+	explicit := strings.TrimSpace(s.APIKeyIntrospectionURL)
+	if explicit != "" {
+		ps.httpURL("API_KEY_INTROSPECTION_URL", explicit)
+		if s.IsProduction() && !s.AllowInternalHTTP {
+			ps.httpsOnly("API_KEY_INTROSPECTION_URL", explicit)
+		}
+	}
+	if !s.APIKeyIntrospectionEnabled {
+		return
+	}
+	if explicit == "" && s.IntrospectionURL == "" && s.TokenMode != modeStateful { // stateful reports it already
+		ps.add("API_KEY_INTROSPECTION_URL", "is required when API_KEY_INTROSPECTION_ENABLED=true, or set INTROSPECTION_URL to derive <base>/api-keys/introspect from it")
+	}
+	clientID := strings.TrimSpace(s.InternalClientID)
+	if clientID == "" {
+		ps.add("INTERNAL_CLIENT_ID", "is required when API_KEY_INTROSPECTION_ENABLED=true (introspection answers are bound to this client as their audience_id)")
+		if s.TokenMode != modeStateful { // else checked with TOKEN_MODE=stateful or INTERNAL_CLIENT_ID
+			ps.requiredSecret("PRIVATE_API_SECRET", s.PrivateAPISecret, minPrivateAPISecret,
+				"when API_KEY_INTROSPECTION_ENABLED=true (the credential of the private introspection calls)")
+		}
 	}
 }
 

@@ -212,3 +212,80 @@ func TestInternalCallProblemsAreListedTogether(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIKeyIntrospectionRules(t *testing.T) {
+	secret := strings.Repeat("p", 16)
+	const url = "http://auth:8000/user/private/v1/jti-status"
+	on := func(extra map[string]string) map[string]string {
+		m := map[string]string{
+			"API_KEY_INTROSPECTION_ENABLED": "true",
+			"INTROSPECTION_URL":             url,
+			"INTERNAL_CLIENT_ID":            "svc-a",
+			"PRIVATE_API_SECRET":            secret,
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	runRuleCases(t, []ruleCase{
+		{name: "off by default needs nothing", set: nil},
+		{name: "enabled with a derived URL", set: on(nil)},
+		{name: "enabled with an explicit URL", set: on(map[string]string{"INTROSPECTION_URL": unset, "API_KEY_INTROSPECTION_URL": "http://auth:8000/keys"})},
+		{name: "enabled without any URL", set: on(map[string]string{"INTROSPECTION_URL": unset}),
+			env: "API_KEY_INTROSPECTION_URL", msg: "is required when API_KEY_INTROSPECTION_ENABLED=true"},
+		{name: "enabled without a client id", set: on(map[string]string{"INTERNAL_CLIENT_ID": unset}),
+			env: "INTERNAL_CLIENT_ID", msg: "is required when API_KEY_INTROSPECTION_ENABLED=true"},
+		{name: "enabled with a blank client id", set: on(map[string]string{"INTERNAL_CLIENT_ID": " "}),
+			env: "INTERNAL_CLIENT_ID", msg: "is required when API_KEY_INTROSPECTION_ENABLED=true"},
+		{name: "enabled without a secret", set: on(map[string]string{"PRIVATE_API_SECRET": unset}),
+			env: "PRIVATE_API_SECRET", msg: "is required"},
+		{name: "enabled without client id nor secret", set: on(map[string]string{"INTERNAL_CLIENT_ID": unset, "PRIVATE_API_SECRET": unset}),
+			env: "PRIVATE_API_SECRET", msg: "API_KEY_INTROSPECTION_ENABLED=true"},
+		{name: "explicit URL checked", set: map[string]string{"API_KEY_INTROSPECTION_URL": "/keys"},
+			env: "API_KEY_INTROSPECTION_URL", msg: "http:// or https://"},
+		{name: "explicit URL https in production", set: map[string]string{
+			"ENVIRONMENT": "production", "BACKEND_HOST": "https://api.example.com", "FRONTEND_HOST": "https://app.example.com",
+			"API_KEY_INTROSPECTION_URL": "http://auth:8000/keys"},
+			env: "API_KEY_INTROSPECTION_URL", msg: "must use https in production"},
+		{name: "explicit http URL in production with ALLOW_INTERNAL_HTTP", set: map[string]string{
+			"ENVIRONMENT": "production", "BACKEND_HOST": "https://api.example.com", "FRONTEND_HOST": "https://app.example.com",
+			"API_KEY_INTROSPECTION_URL": "http://auth:8000/keys", "ALLOW_INTERNAL_HTTP": "true"}},
+		{name: "connect timeout > 0", set: map[string]string{"API_KEY_INTROSPECTION_CONNECT_TIMEOUT": "0"},
+			env: "API_KEY_INTROSPECTION_CONNECT_TIMEOUT", msg: "greater than 0"},
+		{name: "read timeout > 0", set: map[string]string{"API_KEY_INTROSPECTION_READ_TIMEOUT": "-1"},
+			env: "API_KEY_INTROSPECTION_READ_TIMEOUT", msg: "greater than 0"},
+		{name: "pool timeout > 0", set: map[string]string{"API_KEY_INTROSPECTION_POOL_TIMEOUT": "NaN"},
+			env: "API_KEY_INTROSPECTION_POOL_TIMEOUT", msg: "greater than 0"},
+		{name: "pool timeout fraction", set: map[string]string{"API_KEY_INTROSPECTION_POOL_TIMEOUT": "0.25"}},
+		{name: "circuit reset > 0", set: map[string]string{"API_KEY_INTROSPECTION_CIRCUIT_RESET_SECONDS": "0"},
+			env: "API_KEY_INTROSPECTION_CIRCUIT_RESET_SECONDS", msg: "greater than 0"},
+		{name: "max concurrency >= 1", set: map[string]string{"API_KEY_INTROSPECTION_MAX_CONCURRENCY": "0"},
+			env: "API_KEY_INTROSPECTION_MAX_CONCURRENCY", msg: "at least 1"},
+		{name: "max concurrency 1", set: map[string]string{"API_KEY_INTROSPECTION_MAX_CONCURRENCY": "1"}},
+		{name: "max response bytes >= 256", set: map[string]string{"API_KEY_INTROSPECTION_MAX_RESPONSE_BYTES": "255"},
+			env: "API_KEY_INTROSPECTION_MAX_RESPONSE_BYTES", msg: "at least 256"},
+		{name: "max response bytes 256", set: map[string]string{"API_KEY_INTROSPECTION_MAX_RESPONSE_BYTES": "256"}},
+		{name: "failure threshold >= 1", set: map[string]string{"API_KEY_INTROSPECTION_CIRCUIT_FAILURE_THRESHOLD": "0"},
+			env: "API_KEY_INTROSPECTION_CIRCUIT_FAILURE_THRESHOLD", msg: "at least 1"},
+		{name: "schema version only 1", set: map[string]string{"API_KEY_INTROSPECTION_SCHEMA_VERSION": "2"},
+			env: "API_KEY_INTROSPECTION_SCHEMA_VERSION", msg: `must be "1"`},
+	})
+}
+
+func TestAPIKeyIntrospectionProblemsListedTogether(t *testing.T) {
+	_, err := Load(MapSource(withEnv(map[string]string{
+		"API_KEY_INTROSPECTION_ENABLED":         "true",
+		"API_KEY_INTROSPECTION_MAX_CONCURRENCY": "0",
+		"API_KEY_INTROSPECTION_SCHEMA_VERSION":  "2",
+	})))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, env := range []string{"API_KEY_INTROSPECTION_URL", "INTERNAL_CLIENT_ID", "PRIVATE_API_SECRET",
+		"API_KEY_INTROSPECTION_MAX_CONCURRENCY", "API_KEY_INTROSPECTION_SCHEMA_VERSION"} {
+		if !strings.Contains(err.Error(), env) {
+			t.Errorf("error does not list %s: %v", env, err)
+		}
+	}
+}

@@ -28,17 +28,26 @@ import (
 func NewItemRoutes(db *dbmod.DB, auth *authmod.Authenticator, log *zap.Logger) httpmod.Routes {
 	h := &itemHandlers{store: NewItemStore(db), log: log.Named("items")}
 	notFound := httpmod.Responds(http.StatusNotFound, "No item with this id", nil)
+	// Reading and creating take a bearer token or, when API-key
+	// introspection is on, an X-API-Key (reader to read, a read_write
+	// writer key to create); changing, deleting and purging stay
+	// bearer-only.
+	read, write := auth.Require(authmod.AnyUser()), auth.Require(authmod.AtLeast(authmod.RoleWriter))
+	if auth.TakesAPIKeys() {
+		read = auth.RequireBearerOrAPIKey(authmod.AnyUser(), authmod.RoleReader)
+		write = auth.RequireBearerOrAPIKey(authmod.AtLeast(authmod.RoleWriter), authmod.RoleWriter)
+	}
 	return httpmod.RoutesFunc(func(r *httpmod.Router) {
 		g := r.Group("/items", httpmod.Doc{Tags: []string{"items"}})
 		// /items and /items/ serve the same routes; the document lists /items.
-		httpmod.Route(g, http.MethodGet, "", h.list, auth.Require(authmod.AnyUser()), httpmod.Alias("/"),
+		httpmod.Route(g, http.MethodGet, "", h.list, read, httpmod.Alias("/"),
 			httpmod.Doc{Summary: "List items", Description: "A page of items, newest first, and how many items match."})
-		httpmod.Route(g, http.MethodPost, "", h.create, auth.Require(authmod.AtLeast(authmod.RoleWriter)), httpmod.Alias("/"),
+		httpmod.Route(g, http.MethodPost, "", h.create, write, httpmod.Alias("/"),
 			httpmod.Status(http.StatusCreated), httpmod.BodyLimit(64<<10),
-			httpmod.Doc{Summary: "Create an item", Description: "The item is owned by the caller (the token's subject)."})
+			httpmod.Doc{Summary: "Create an item", Description: "The item is owned by the caller (the token's subject, or the API key's owner)."})
 		httpmod.Route(g, http.MethodPost, "/purge", h.purge, auth.Require(authmod.Superuser()),
 			httpmod.Doc{Summary: "Delete every item"})
-		httpmod.Route(g, http.MethodGet, "/:id", h.get, auth.Require(authmod.AnyUser()), notFound,
+		httpmod.Route(g, http.MethodGet, "/:id", h.get, read, notFound,
 			httpmod.Doc{Summary: "Read an item"})
 		httpmod.Route(g, http.MethodPatch, "/:id", h.patch, auth.Require(authmod.OwnerOr(h.owner, authmod.RoleAdmin)), notFound,
 			httpmod.BodyLimit(64<<10), httpmod.Doc{Summary: "Change an item", Description: "The fields sent are changed; the others keep their value."})
@@ -65,6 +74,9 @@ func (h *itemHandlers) list(ctx context.Context, in *ListItems) (*ItemsPage, err
 }
 
 func (h *itemHandlers) create(ctx context.Context, in *CreateItem) (*Item, error) {
+	if key, ok := authmod.APIKeyPrincipalFromContext(ctx); ok {
+		return h.store.Create(ctx, in.Body, key.UserID)
+	}
 	u, _ := authmod.UserFromContext(ctx)
 	return h.store.Create(ctx, in.Body, u.ID)
 }
