@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 // The client's own overhead around one loopback call: compare
@@ -62,5 +63,34 @@ func BenchmarkAPIKeyBarePOST(b *testing.B) {
 		}
 		_, _ = io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
+	}
+}
+
+// BenchmarkAPIKeyBarePOSTWithDeadline is the bare POST with the one thing
+// no production call goes without: a deadline on its context (the client's
+// attempt timeout). It separates net/http's cost of a cancellable request
+// from the client's own.
+func BenchmarkAPIKeyBarePOSTWithDeadline(b *testing.B) {
+	srv := newAPIKeyBenchServer(b)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	b.Cleanup(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr}
+	body := []byte(`{"api_key":"` + testAPIKey + `","schema_version":"1"}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		cancel()
 	}
 }
