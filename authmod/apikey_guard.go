@@ -33,7 +33,7 @@ const (
 	DetailAPIKeyUnavailable = "API key verification unavailable."
 )
 
-var (
+const (
 	bodyInvalidAPIKey     = `{"detail":"` + DetailInvalidAPIKey + `"}`
 	bodyAPIKeyRateLimited = `{"detail":"` + DetailAPIKeyRateLimited + `"}`
 	bodyAPIKeyUnavailable = `{"detail":"` + DetailAPIKeyUnavailable + `"}`

@@ -250,9 +250,6 @@ func decodeDate(raw []byte, box *jwt.NumericDate, dst **jwt.NumericDate) error {
 		*dst = box
 		return nil
 	}
-	if !strictjson.Valid(raw) {
-		return errNotDate
-	}
 	if err := box.UnmarshalJSON(raw); err != nil {
 		return errors.Join(errNotDate, err)
 	}

@@ -20,10 +20,10 @@ type eventMetrics struct {
 // knownEventTypes are the event_type label values; any other type is
 // counted as "other", so the label set stays bounded whatever the stream
 // sends.
-var knownEventTypes = []string{"session.revoked", "user.deleted", "gap"}
+var knownEventTypes = []string{eventTypeSessionRevoked, eventTypeUserDeleted, eventTypeGap}
 
 // eventResults are the result label values of the events counter.
-var eventResults = []string{"delivered", "dropped_malformed", "dropped_sig_fail"}
+var eventResults = []string{EventDelivered, EventDroppedMalformed, EventDroppedSigFail}
 
 // NewEventMetrics registers the auth event stream metrics on m's registry
 // (fa-auth-m8's names, in the auth group) and returns the [EventObserver]

@@ -304,8 +304,6 @@ func (s *jwksSource) keyFor(ctx context.Context, kf keyfunc.Keyfunc, alg, kid st
 	header := map[string]any{"alg": alg}
 	if kid != "" {
 		header["kid"] = kid
-	} else if s.size() > 1 {
-		return nil, invalidToken(ReasonUnknownKID, errUnknownKID)
 	}
 	key, err := kf.KeyfuncCtx(ctx)(&jwt.Token{Header: header})
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 )
 
 // User is the authenticated caller, built from verified token claims by a
-// [UserMapper]. Guards store it in the request (see [CurrentUser] and
-// [UserFromContext]); handlers never see the raw token.
+// [UserMapper]. Guards store it in the request (see [UserFromContext]);
+// handlers never see the raw token.
 type User struct {
 	ID            uuid.UUID `json:"id"`
 	Email         string    `json:"email"`
