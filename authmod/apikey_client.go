@@ -144,9 +144,10 @@ type APIKeyConfig struct {
 	// ResetAfter is how long the breaker stays open before a trial call.
 	ResetAfter time.Duration
 	// HTTPClient, if set, is copied and used instead of the client's own;
-	// its redirect policy is replaced (redirects are never followed) and a
-	// zero Timeout gets ConnectTimeout + ReadTimeout. ConnectTimeout is then
-	// the transport's business. Close does not close its connections.
+	// its redirect policy is replaced (redirects are never followed). Each
+	// attempt is bounded by ConnectTimeout + ReadTimeout through its
+	// context; connecting within ConnectTimeout is then the transport's
+	// business. Close does not close its connections.
 	HTTPClient *http.Client
 	// Logger receives the audience-mismatch errors and the breaker and
 	// failure warnings, with the key's fingerprint only (nil: none).
@@ -342,10 +343,7 @@ func NewAPIKeyClient(cfg APIKeyConfig) (*APIKeyClient, error) {
 	}
 	c.breaker = &apiKeyBreaker{threshold: cfg.FailureThreshold, reset: cfg.ResetAfter, now: now, obs: c.obs, log: c.log}
 	if cfg.HTTPClient != nil {
-		hc := *cfg.HTTPClient
-		if hc.Timeout == 0 {
-			hc.Timeout = c.attemptTO
-		}
+		hc := *cfg.HTTPClient // each attempt's context carries the deadline
 		c.client = &hc
 	} else {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -570,107 +568,6 @@ func retryAfter(v string) string {
 		}
 	}
 	return v
-}
-
-// apiKeyAnswer is a 200 answer; pointers tell absent (and null) members
-// from zero values, and a member of the wrong JSON type fails the decoding.
-type apiKeyAnswer struct {
-	Active        *bool   `json:"active"`
-	SchemaVersion *string `json:"schema_version"`
-	AudienceID    *string `json:"audience_id"`
-	Principal     *struct {
-		UserID         *string `json:"user_id"`
-		Role           *string `json:"role"`
-		IsSuperuser    *bool   `json:"is_superuser"`
-		AccessMode     *string `json:"access_mode"`
-		Method         *string `json:"authentication_method"`
-		AuthGeneration *int64  `json:"auth_generation"`
-	} `json:"principal"`
-	KeyExpiresAt *string `json:"key_expires_at"`
-}
-
-// parseAPIKeyAnswer reads a 200 answer strictly; see [APIKeyClient].
-func parseAPIKeyAnswer(data []byte) (*APIKeyPrincipal, error) {
-	malformed := func(msg string) (*APIKeyPrincipal, error) {
-		return nil, apiKeyFail(APIKeyReasonMalformedResponse, "%s", msg)
-	}
-	var a apiKeyAnswer
-	if !isJSONObject(data) || json.Unmarshal(data, &a) != nil {
-		return malformed("answer is not a JSON object of the expected member types")
-	}
-	if a.SchemaVersion == nil || *a.SchemaVersion != apiKeySchemaVersion {
-		return malformed(`answer "schema_version" is not "1"`)
-	}
-	if a.Active == nil {
-		return malformed(`answer has no boolean "active"`)
-	}
-	if !*a.Active {
-		return nil, ErrAPIKeyInactive
-	}
-	p := &APIKeyPrincipal{}
-	if a.AudienceID == nil || *a.AudienceID == "" {
-		return malformed(`active answer has no string "audience_id"`)
-	}
-	p.AudienceID = *a.AudienceID
-	pr := a.Principal
-	if pr == nil {
-		return malformed(`active answer has no object "principal"`)
-	}
-	var ok bool
-	if pr.UserID == nil {
-		return malformed(`principal has no string "user_id"`)
-	}
-	if p.UserID, ok = parseUUID(*pr.UserID); !ok {
-		return malformed(`principal "user_id" is not a UUID`)
-	}
-	if pr.Role == nil || *pr.Role == "" {
-		return malformed(`principal has no string "role"`)
-	}
-	p.Role = Role(*pr.Role)
-	if pr.IsSuperuser == nil {
-		return malformed(`principal has no boolean "is_superuser"`)
-	}
-	p.IsSuperuser = *pr.IsSuperuser
-	if pr.AccessMode == nil || (*pr.AccessMode != APIKeyReadOnly && *pr.AccessMode != APIKeyReadWrite) {
-		return malformed(`principal "access_mode" is not "read_only" or "read_write"`)
-	}
-	p.AccessMode = *pr.AccessMode
-	if pr.Method == nil || *pr.Method != "api_key" {
-		return malformed(`principal "authentication_method" is not "api_key"`)
-	}
-	if pr.AuthGeneration == nil || *pr.AuthGeneration < 1 {
-		return malformed(`principal has no integer "auth_generation" >= 1`)
-	}
-	p.AuthGeneration = *pr.AuthGeneration
-	if a.KeyExpiresAt != nil { // absent or null: never expires
-		t, ok := parseAPIKeyTime(*a.KeyExpiresAt)
-		if !ok {
-			return malformed(`answer "key_expires_at" is not an RFC 3339 datetime`)
-		}
-		p.KeyExpiresAt = &t
-	}
-	return p, nil
-}
-
-// parseUUID accepts the 36-character form only.
-func parseUUID(s string) (uuid.UUID, bool) {
-	if len(s) != 36 {
-		return uuid.UUID{}, false
-	}
-	u, err := uuid.Parse(s)
-	return u, err == nil
-}
-
-// parseAPIKeyTime reads an RFC 3339 datetime, or one without a zone
-// (taken as UTC, as Python writes naive datetimes).
-func parseAPIKeyTime(s string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, true
-	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }
 
 // apiKeyBreaker is the circuit breaker of an [APIKeyClient].

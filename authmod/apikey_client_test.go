@@ -252,6 +252,20 @@ func TestAPIKeyAnswers(t *testing.T) {
 				}
 			}},
 		{name: "active without key_expires_at", handler: answer(200, activeWith(map[string]any{"key_expires_at": nil}, nil)), hits: 1},
+		{name: "active, key_expires_at absent", handler: answer(200, strings.Replace(activeKeyAnswer, `,"key_expires_at":null`, "", 1)), hits: 1,
+			check: func(t *testing.T, p *APIKeyPrincipal) {
+				if p.KeyExpiresAt != nil {
+					t.Errorf("expiry = %v", p.KeyExpiresAt)
+				}
+			}},
+		{name: "active, escaped strings and unknown members", handler: answer(200, strings.Replace(
+			strings.Replace(activeKeyAnswer, `"role":"writer"`, `"role":"wr\u0069ter","extra":{"a":[1,{"b":null}]}`, 1),
+			`{"active"`, ` { "note" : "x" , "active"`, 1)), hits: 1,
+			check: func(t *testing.T, p *APIKeyPrincipal) {
+				if p.Role != RoleWriter || p.AuthGeneration != 3 || p.AccessMode != APIKeyReadWrite {
+					t.Errorf("principal = %+v", p)
+				}
+			}},
 		{name: "inactive", handler: answer(200, `{"active":false,"schema_version":"1"}`), want: ErrAPIKeyInactive, hits: 1},
 		{name: "429 with Retry-After", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "7")
@@ -301,6 +315,15 @@ func TestAPIKeyAnswers(t *testing.T) {
 		"auth_generation string":    activeWith(nil, map[string]any{"auth_generation": "3"}),
 		"key_expires_at number":     activeWith(map[string]any{"key_expires_at": 5}, nil),
 		"key_expires_at garbage":    activeWith(map[string]any{"key_expires_at": "tomorrow"}, nil),
+		"duplicate active":          `{"active":false,"active":true,"schema_version":"1"}`,
+		"duplicate role":            strings.Replace(activeKeyAnswer, `"role":"writer"`, `"role":"reader","role":"writer"`, 1),
+		"name in other case":        strings.Replace(activeKeyAnswer, `"active"`, `"Active"`, 1),
+		"trailing data":             activeKeyAnswer + `{}`,
+		"unknown member not JSON":   strings.Replace(activeKeyAnswer, `{"active"`, `{"x":tru,"active"`, 1),
+		"principal array":           activeWith(map[string]any{"principal": []any{}}, nil),
+		"auth_generation leading 0": strings.Replace(activeKeyAnswer, `"auth_generation":3`, `"auth_generation":03`, 1),
+		"auth_generation exponent":  strings.Replace(activeKeyAnswer, `"auth_generation":3`, `"auth_generation":3e0`, 1),
+		"role invalid UTF-8":        strings.Replace(activeKeyAnswer, `"role":"writer"`, "\"role\":\"wr\xffter\"", 1),
 	}
 	for name, body := range malformed {
 		tests = append(tests, struct {

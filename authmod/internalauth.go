@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/m8fx/kit/internal/strictjson"
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -482,27 +484,35 @@ func isJSONObject(data []byte) bool {
 }
 
 // jsonString decodes raw if it is a JSON string (not null, not another
-// type).
-func jsonString(raw json.RawMessage) (string, bool) {
-	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+// type); invalid UTF-8 is refused.
+func jsonString(raw []byte) (string, bool) {
+	if len(raw) == 0 || raw[0] != '"' {
 		return "", false
 	}
-	return s, true
+	return strictjson.String(raw)
 }
 
 // jsonInt decodes raw if it is a JSON integer that fits in an int64 (not a
 // fraction, an exponent, a string or null).
-func jsonInt(raw json.RawMessage) (int64, bool) {
-	var n int64
-	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) || json.Unmarshal(raw, &n) != nil {
+func jsonInt(raw []byte) (int64, bool) {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || (digits[0] == '0' && len(digits) > 1) {
 		return 0, false
 	}
-	return n, true
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	return n, err == nil
 }
 
 // jsonBool decodes raw if it is true or false.
-func jsonBool(raw json.RawMessage) (value, ok bool) {
+func jsonBool(raw []byte) (value, ok bool) {
 	switch string(raw) {
 	case "true":
 		return true, true
