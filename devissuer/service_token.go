@@ -1,0 +1,78 @@
+package devissuer
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+)
+
+// maxBody bounds every request body the issuer reads.
+const maxBody = 64 << 10
+
+// serveServiceToken exchanges a bootstrap credential for a service token
+// carrying the requested scopes (each must be granted to the client).
+func (s *Server) serveServiceToken(w http.ResponseWriter, r *http.Request) {
+	id := r.Header.Get("X-Internal-Client")
+	cl, ok := s.client(id, r.Header.Get("X-Internal-Token"))
+	if id == "" || !ok {
+		s.refuse(w, r, &refusal{http.StatusUnauthorized, "Unauthorized", "service-token: no or wrong bootstrap credential"})
+		return
+	}
+	var req struct {
+		Scopes []string `json:"scopes"`
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err != nil || dec.Decode(&req) != nil || len(req.Scopes) == 0 || slices.Contains(req.Scopes, "") {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": `body must be {"scopes": ["<scope>", ...]}`})
+		return
+	}
+	var scopes []string
+	for _, sc := range req.Scopes {
+		if !slices.Contains(cl.Scopes, sc) {
+			s.refuse(w, r, &refusal{http.StatusForbidden, "Forbidden", "service-token: client " + cl.ID + " is not granted scope " + strconvQuote(sc)})
+			return
+		}
+		if !slices.Contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	now := s.cfg.Now()
+	ttl := s.cfg.ServiceTokenTTL
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, serviceClaims{
+		Type: "service", Scope: strings.Join(scopes, " "),
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject: cl.ID, Issuer: s.cfg.Issuer, ID: uuid.NewString(),
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+		},
+	}).SignedString(s.serviceTokenKey())
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"detail": "Internal Server Error"})
+		return
+	}
+	s.cfg.Logger.Info("service token issued", zap.String("client", cl.ID), zap.Strings("scopes", scopes), zap.Duration("expires_in", ttl))
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok, "token_type": "bearer",
+		"expires_in": int64(math.Ceil(ttl.Seconds())), "scope": strings.Join(scopes, " "),
+	})
+}
+
+// writeJSON answers v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
