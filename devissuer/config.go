@@ -32,12 +32,14 @@ type Config struct {
 	// Prefix is the path prefix of every route (default "/user"; "" is
 	// refused: use "/" for none).
 	Prefix string
-	// Algorithm signs access tokens: RS256 (default), ES256 or HS256. A
-	// state folder keeps its algorithm: opening it with another fails.
+	// Algorithm signs access tokens: RS256, ES256 or HS256 ("": the state
+	// folder's, or RS256 for a new one). A state folder keeps its
+	// algorithm: opening it with another fails.
 	Algorithm string
 	// Issuer is the iss claim (default BaseURL + Prefix).
 	Issuer string
-	// Audience is the aud claim (default "m8fx-dev").
+	// Audience is the aud claim ("": the state folder's, or "m8fx-dev"
+	// for a new one).
 	Audience string
 	// ClientID is the consumer client created in a new state folder
 	// (default "dev-consumer"), granted every scope.
@@ -72,19 +74,13 @@ func (c *Config) normalize() error {
 	case !strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") || strings.ContainsAny(c.Prefix, "?#% "):
 		errs = append(errs, fmt.Errorf("prefix %q: want a path like /user", c.Prefix))
 	}
-	if c.Algorithm == "" {
-		c.Algorithm = DefaultAlgorithm
-	}
 	switch c.Algorithm {
-	case "RS256", "ES256", "HS256":
+	case "", "RS256", "ES256", "HS256":
 	default:
 		errs = append(errs, fmt.Errorf("algorithm %q: want RS256, ES256 or HS256", c.Algorithm))
 	}
 	if c.Issuer == "" {
 		c.Issuer = c.BaseURL + c.Prefix
-	}
-	if c.Audience == "" {
-		c.Audience = DefaultAudience
 	}
 	if c.ClientID == "" {
 		c.ClientID = DefaultClientID

@@ -47,15 +47,35 @@ func Open(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if st == nil {
+		if cfg.Algorithm == "" {
+			cfg.Algorithm = DefaultAlgorithm
+		}
+		if cfg.Audience == "" {
+			cfg.Audience = DefaultAudience
+		}
 		if st, err = newState(cfg); err != nil {
 			return nil, err
 		}
 		if err := st.save(cfg.Dir); err != nil {
 			return nil, err
 		}
-	} else if st.Alg != cfg.Algorithm {
-		return nil, fmt.Errorf("devissuer: the state in %s signs with %s, not %s: use another -dir, or -alg %s",
-			cfg.Dir, st.Alg, cfg.Algorithm, st.Alg)
+	} else {
+		if cfg.Algorithm == "" {
+			cfg.Algorithm = st.Alg
+		}
+		if st.Alg != cfg.Algorithm {
+			return nil, fmt.Errorf("devissuer: the state in %s signs with %s, not %s: use another -dir, or -alg %s",
+				cfg.Dir, st.Alg, cfg.Algorithm, st.Alg)
+		}
+		if cfg.Audience == "" {
+			cfg.Audience = st.Audience
+		}
+		if cfg.Audience != st.Audience {
+			st.Audience = cfg.Audience
+			if err := st.save(cfg.Dir); err != nil {
+				return nil, err
+			}
+		}
 	}
 	signer, err := authevent.NewSigner([]byte(st.EventSigningKey))
 	if err != nil {
@@ -132,6 +152,9 @@ func (s *Server) Rotate() (string, error) {
 	s.cfg.Logger.Info("signing key rotated")
 	return k.KID, nil
 }
+
+// Algorithm returns the algorithm access tokens are signed with.
+func (s *Server) Algorithm() string { return s.st.Alg }
 
 // KeyIDs returns the published key ids, current first.
 func (s *Server) KeyIDs() []string {

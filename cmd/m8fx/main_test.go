@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestRunDispatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
-		if code := run(tt.args, &stdout, &stderr); code != tt.code {
+		if code := run(context.Background(), tt.args, &stdout, &stderr); code != tt.code {
 			t.Errorf("run(%v) = %d, want %d", tt.args, code, tt.code)
 		}
 		if !strings.Contains(stdout.String()+stderr.String(), tt.out) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"strings"
 	"testing"
@@ -113,7 +114,7 @@ func TestPrestartFlags(t *testing.T) {
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"prestart", "-h"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-attempts") {
+	if code := run(context.Background(), []string{"prestart", "-h"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "-attempts") {
 		t.Fatalf("prestart -h: %d %s", code, stderr.String())
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,7 +95,10 @@ func TestTokenRefusals(t *testing.T) {
 	}{
 		{"production", prod, nil, "refusing to mint tokens in production"},
 		{"strict production mode", devEnv("STRICT_PRODUCTION_MODE", "true", "FRONTEND_HOST", "https://app.example.com"), nil, "refusing"},
-		{"bad role", devEnv(), []string{"-role", "god"}, `-role "god"`},
+		{"bad role", devEnv(), []string{"-role", "god mode"}, `role "god mode"`},
+		{"reserved claim", devEnv(), []string{"-claim", "exp=1"}, `claim "exp" is set by the issuer`},
+		{"duplicate claim", devEnv(), []string{"-claim", "a=1", "-claim", "a=2"}, `claim "a" given twice`},
+		{"bad claim", devEnv(), []string{"-claim", "novalue"}, "want name=value"},
 		{"bad sub", devEnv(), []string{"-sub", "42"}, "not a UUID"},
 		{"ttl too long", devEnv(), []string{"-ttl", "720h"}, "at most 24h"},
 		{"ttl negative", devEnv(), []string{"-ttl", "-1m"}, "positive"},
@@ -141,5 +145,35 @@ func TestTokenAcceptedByTheKit(t *testing.T) {
 	u, err := authmod.DefaultUserMapper(claims)
 	if err != nil || u.Role != authmod.RoleAdmin || u.Email != "a@example.com" || !u.IsActive {
 		t.Fatalf("user %+v (%v)", u, err)
+	}
+}
+
+// TestTokenCustomRoleClaimsAndJSON: any role string, typed extra claims,
+// and the JSON output naming the jti, sub and exp of the token.
+func TestTokenCustomRoleClaimsAndJSON(t *testing.T) {
+	out, stderr, code := mint(t, devEnv(), "-role", "editor", "-claim", "dept=sales", "-claim", "level=3",
+		"-claim", "beta=true", "-claim", `perms=["a","b"]`, "-ttl", "5m", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m struct {
+		Token, JTI, Sub string
+		Exp             time.Time
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("-json output %q: %v", out, err)
+	}
+	claims := jwt.MapClaims{}
+	if _, err := jwt.ParseWithClaims(m.Token, claims, func(*jwt.Token) (any, error) { return []byte(devSecret), nil },
+		jwt.WithValidMethods([]string{"HS256"})); err != nil {
+		t.Fatal(err)
+	}
+	perms, _ := claims["perms"].([]any)
+	if claims["role"] != "editor" || claims["dept"] != "sales" || claims["level"] != float64(3) || claims["beta"] != true ||
+		len(perms) != 2 || claims["jti"] != m.JTI || claims["sub"] != m.Sub {
+		t.Errorf("claims %v, output %+v", claims, m)
+	}
+	if exp, _ := claims.GetExpirationTime(); !exp.Time.Equal(m.Exp) || time.Until(m.Exp) > 5*time.Minute {
+		t.Errorf("exp claim %v, output %v", exp, m.Exp)
 	}
 }
