@@ -104,6 +104,7 @@ func (s *Settings) normaliseLists() {
 	s.BackendCORSOrigins = cleanList(s.BackendCORSOrigins)
 	s.AllowedHosts = cleanList(s.AllowedHosts)
 	s.MetricsGroups = cleanList(s.MetricsGroups)
+	s.OtelHTTPServerRequestHeaders = cleanList(s.OtelHTTPServerRequestHeaders)
 }
 
 // cleanList returns the trimmed, non-empty items of items (nil when none).

@@ -117,6 +117,21 @@ type Settings struct {
 	MetricsScrapeCredential Secret   `env:"METRICS_SCRAPE_CREDENTIAL"`
 	HealthDetailCredential  Secret   `env:"HEALTH_DETAIL_CREDENTIAL"`
 
+	// OpenTelemetry tracing, by the standard OTEL_* names (see
+	// [Settings.Tracing]). Tracing is off unless an exporter or an OTLP
+	// endpoint is set.
+	OtelSDKDisabled                bool     `env:"OTEL_SDK_DISABLED" envDefault:"false"`
+	OtelTracesExporter             string   `env:"OTEL_TRACES_EXPORTER"`
+	OtelExporterOTLPEndpoint       string   `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	OtelExporterOTLPTracesEndpoint string   `env:"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"`
+	OtelExporterOTLPProtocol       string   `env:"OTEL_EXPORTER_OTLP_PROTOCOL" envDefault:"http/protobuf"`
+	OtelExporterOTLPHeaders        Secret   `env:"OTEL_EXPORTER_OTLP_HEADERS"`
+	OtelTracesSampler              string   `env:"OTEL_TRACES_SAMPLER" envDefault:"parentbased_traceidratio"`
+	OtelTracesSamplerArg           string   `env:"OTEL_TRACES_SAMPLER_ARG"`
+	OtelServiceName                string   `env:"OTEL_SERVICE_NAME"`
+	OtelResourceAttributes         string   `env:"OTEL_RESOURCE_ATTRIBUTES"`
+	OtelHTTPServerRequestHeaders   []string `env:"OTEL_INSTRUMENTATION_HTTP_SERVER_CAPTURE_REQUEST_HEADERS" envSeparator:","`
+
 	// OpenAPI / docs.
 	SetOpenAPI            bool `env:"SET_OPEN_API" envDefault:"true"`
 	SetDocs               bool `env:"SET_DOCS" envDefault:"true"`

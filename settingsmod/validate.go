@@ -53,6 +53,7 @@ func validateKit(s *Settings) []Problem {
 	ps.checkCore(s)
 	ps.checkTokens(s)
 	ps.checkObservability(s)
+	ps.checkOTel(s)
 	ps.checkHTTPServer(s)
 	if s.IsProduction() {
 		ps.checkProduction(s)

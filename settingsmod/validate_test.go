@@ -54,14 +54,15 @@ const secretMarker = "Zx9MARKER"
 func TestSecretsNeverInErrors(t *testing.T) {
 	short := secretMarker + "-short" // violates every length rule
 	secrets := map[string]string{
-		"ACCESS_SECRET_KEY":         short,
-		"REFRESH_SECRET_KEY":        short,
-		"EVENT_SIGNING_KEY":         short,
-		"PRIVATE_API_SECRET":        short,
-		"HEALTH_DETAIL_CREDENTIAL":  short, // equal to PRIVATE_API_SECRET in production
-		"METRICS_SCRAPE_CREDENTIAL": short,
-		"DATABASE_URL":              "postgres://u:" + secretMarker + "@db:99999/x?sslmode=" + secretMarker,
-		"DB_PASSWORD":               short,
+		"ACCESS_SECRET_KEY":          short,
+		"REFRESH_SECRET_KEY":         short,
+		"EVENT_SIGNING_KEY":          short,
+		"PRIVATE_API_SECRET":         short,
+		"HEALTH_DETAIL_CREDENTIAL":   short, // equal to PRIVATE_API_SECRET in production
+		"METRICS_SCRAPE_CREDENTIAL":  short,
+		"DATABASE_URL":               "postgres://u:" + secretMarker + "@db:99999/x?sslmode=" + secretMarker,
+		"DB_PASSWORD":                short,
+		"OTEL_EXPORTER_OTLP_HEADERS": "authorization=" + secretMarker + ",no-equals-" + secretMarker,
 	}
 	// Every Secret field of Settings must be covered, so a new one cannot slip by.
 	rt := reflect.TypeFor[Settings]()
@@ -87,7 +88,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		t.Fatal("want problems")
 	}
 	ps := problemsOf(t, err)
-	for _, env := range []string{"ACCESS_SECRET_KEY", "REFRESH_SECRET_KEY", "EVENT_SIGNING_KEY", "PRIVATE_API_SECRET", "HEALTH_DETAIL_CREDENTIAL", "METRICS_SCRAPE_CREDENTIAL"} {
+	for _, env := range []string{"ACCESS_SECRET_KEY", "REFRESH_SECRET_KEY", "EVENT_SIGNING_KEY", "PRIVATE_API_SECRET", "HEALTH_DETAIL_CREDENTIAL", "METRICS_SCRAPE_CREDENTIAL", "OTEL_EXPORTER_OTLP_HEADERS"} {
 		if !findProblem(ps, env, "") {
 			t.Errorf("no problem for %s: the test no longer exercises it", env)
 		}
