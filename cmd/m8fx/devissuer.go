@@ -21,9 +21,9 @@ const devIssuerUsage = `usage: m8fx dev-issuer [flags]            serve a develo
        m8fx dev-issuer env [flags]        print the consumer settings (.env) for it
        m8fx dev-issuer <action> [flags]   talk to a running dev issuer (-url):
          mint         mint a token (the flags of m8fx token)
-         revoke       revoke a token: -jti
-         revoke-user  revoke every session of a user: -sub (next auth generation)
-         delete-user  delete a user: -sub
+         revoke       revoke a token: -jti, or -token
+         revoke-user  revoke every session of a user: -sub, or -token (next auth generation)
+         delete-user  delete a user: -sub, or -token
          api-key      create an API key: -owner -role -mode -audience -inactive -expired -expires
          fault        inject a fault: -kind -for -delay -retry-after, or -clear
          rotate       add a new signing key (the old one stays published until the next rotation)

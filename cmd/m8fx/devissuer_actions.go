@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/m8fx/kit/devissuer"
 )
@@ -43,12 +46,20 @@ func runDevIssuerAction(ctx context.Context, name string, args []string, stdout,
 		}
 	case "revoke":
 		jti := fs.String("jti", "", "the token's jti (m8fx dev-issuer mint -json prints it)")
+		token := fs.String("token", "", "the token itself (its jti is read from it), instead of -jti")
 		path = "/dev/revoke"
-		body = func() (any, error) { return map[string]string{"jti": *jti}, required("-jti", *jti) }
+		body = func() (any, error) {
+			v, err := flagOrClaim("-jti", *jti, *token, "jti")
+			return map[string]string{"jti": v}, err
+		}
 	case "revoke-user", "delete-user":
 		sub := fs.String("sub", "", "the user id")
+		token := fs.String("token", "", "a token of the user (its sub is read from it), instead of -sub")
 		path = "/dev/" + name
-		body = func() (any, error) { return map[string]string{"sub": *sub}, required("-sub", *sub) }
+		body = func() (any, error) {
+			v, err := flagOrClaim("-sub", *sub, *token, "sub")
+			return map[string]string{"sub": v}, err
+		}
 	case "api-key":
 		owner := fs.String("owner", "", "owner user id (default: a random one)")
 		role := fs.String("role", "writer", "owner role")
@@ -117,6 +128,28 @@ func runDevIssuerAction(ctx context.Context, name string, args []string, stdout,
 		_, _ = fmt.Fprintln(stdout, strings.TrimSpace(string(answer)))
 	}
 	return 0
+}
+
+// flagOrClaim returns the flag's value, or the claim of token (read
+// without verifying it: the issuer decides) when only -token is given.
+func flagOrClaim(flagName, v, token, claim string) (string, error) {
+	switch {
+	case v != "" && token != "":
+		return "", fmt.Errorf("give %s or -token, not both", flagName)
+	case v != "":
+		return v, nil
+	case token == "":
+		return "", fmt.Errorf("%s (or -token) is required", flagName)
+	}
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(strings.TrimPrefix(token, "Bearer "), claims); err != nil {
+		return "", errors.New("-token is not a JWT")
+	}
+	c, _ := claims[claim].(string)
+	if c == "" {
+		return "", fmt.Errorf("-token has no %q claim", claim)
+	}
+	return c, nil
 }
 
 func required(flagName, v string) error {
