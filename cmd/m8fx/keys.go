@@ -47,7 +47,7 @@ func runKeys(args []string, stdout, stderr io.Writer) int {
 	}
 	_, _ = fmt.Fprintf(stdout, "wrote %s, %s and %s (alg %s, kid %s)\n",
 		filepath.Join(*out, "private.pem"), filepath.Join(*out, "public.pem"), filepath.Join(*out, "jwks.json"), *alg, *kid)
-	_, _ = fmt.Fprintf(stdout, "consumers: ACCESS_TOKEN_ALGORITHM=%s ACCESS_PUBLIC_KEY_FILE=%s (or serve jwks.json at JWKS_URI)\n",
+	_, _ = fmt.Fprintf(stdout, "consumers: ACCESS_TOKEN_ALGORITHM=%s ACCESS_PUBLIC_KEY_FILE=%s (or serve jwks.json yourself at JWKS_URI; m8fx dev-issuer serves a JWKS, jti-status and the rest of fa-auth-m8 for development)\n",
 		*alg, filepath.Join(*out, "public.pem"))
 	return 0
 }
