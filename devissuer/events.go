@@ -8,17 +8,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/m8fx/kit/internal/ssefeed"
 )
 
 // Event stream limits, as fa-auth-m8 has them.
 const (
 	eventRingSize   = 256 // events kept for Last-Event-ID resumes
 	streamQueueSize = 64  // frames queued per connection before it is cut
-)
-
-const (
-	gapFrame  = "event: gap\ndata: {}\n\n"
-	pingFrame = ": ping\n\n"
 )
 
 // hub fans events out to the open streams and keeps the last ones for
@@ -158,50 +155,7 @@ func (s *Server) serveEventStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.hub.leave(c)
-	flusher, _ := w.(http.Flusher)
-	write := func(frame []byte) bool {
-		if _, err := w.Write(frame); err != nil {
-			return false
-		}
-		if flusher != nil {
-			flusher.Flush()
-		}
-		return true
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	if flusher != nil {
-		flusher.Flush()
-	}
-	if gap && !write([]byte(gapFrame)) {
-		return
-	}
-	for _, f := range replay {
-		if !write(f) {
-			return
-		}
-	}
-	ticker := time.NewTicker(s.cfg.Heartbeat)
-	defer ticker.Stop()
-	for {
-		select {
-		case f := <-c.frames:
-			if !write(f) {
-				return
-			}
-		case <-ticker.C:
-			if !write([]byte(pingFrame)) {
-				return
-			}
-		case <-c.cut:
-			panic(http.ErrAbortHandler) // close the connection mid-body
-		case <-s.hub.done:
-			return
-		case <-r.Context().Done():
-			return
-		}
-	}
+	ssefeed.Serve(w, r, ssefeed.Feed{Gap: gap, Replay: replay, Frames: c.frames, Cut: c.cut, Done: s.hub.done, Heartbeat: s.cfg.Heartbeat})
 }
 
 // emit signs payload into the envelope and publishes it.

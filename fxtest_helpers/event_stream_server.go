@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/m8fx/kit/authevent"
+	"github.com/m8fx/kit/internal/ssefeed"
 )
 
 // DefaultRevocationHeartbeat is how often the fake's event stream sends
@@ -344,11 +345,6 @@ func (s *RevocationServer) resumeLocked(lastID string) (replay [][]byte, gap boo
 	return replay, false
 }
 
-const (
-	gapFrame  = "event: gap\ndata: {}\n\n"
-	pingFrame = ": ping\n\n"
-)
-
 func (s *RevocationServer) serveStream(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		problem := "events/stream: method must be GET, got " + r.Method
@@ -387,48 +383,5 @@ func (s *RevocationServer) serveStream(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	flusher, _ := w.(http.Flusher)
-	write := func(frame []byte) bool {
-		if _, err := w.Write(frame); err != nil {
-			return false
-		}
-		if flusher != nil {
-			flusher.Flush()
-		}
-		return true
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	if flusher != nil {
-		flusher.Flush()
-	}
-	if gap && !write([]byte(gapFrame)) {
-		return
-	}
-	for _, frame := range replay {
-		if !write(frame) {
-			return
-		}
-	}
-	ticker := time.NewTicker(s.cfg.heartbeat)
-	defer ticker.Stop()
-	for {
-		select {
-		case frame := <-c.frames:
-			if !write(frame) {
-				return
-			}
-		case <-ticker.C:
-			if !write([]byte(pingFrame)) {
-				return
-			}
-		case <-c.cut:
-			panic(http.ErrAbortHandler) // close the connection mid-body
-		case <-s.closing:
-			return
-		case <-r.Context().Done():
-			return
-		}
-	}
+	ssefeed.Serve(w, r, ssefeed.Feed{Gap: gap, Replay: replay, Frames: c.frames, Cut: c.cut, Done: s.closing, Heartbeat: s.cfg.heartbeat})
 }
