@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/m8fx/kit/settingsmod"
+	"github.com/m8fx/kit/tracemod"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -64,6 +65,9 @@ type AuthenticatorParams struct {
 	// ([Authenticator.RequireAPIKey]); nil: such routes fail their
 	// declaration.
 	APIKeys *APIKeyClient `optional:"true"`
+	// Tracing, when enabled, gets each guard's outcome as a span event on
+	// the request's span (see [GuardEventName]).
+	Tracing *tracemod.Tracing `optional:"true"`
 }
 
 // GuardPolicy tunes the guards of an [Authenticator].
@@ -115,6 +119,7 @@ type Authenticator struct {
 	// remote is revocation when it is the kit's client (nil otherwise).
 	remote          *RemoteRevocationClient
 	cachePrivileged bool
+	traced          bool // guard outcomes go on the request's span
 }
 
 // NewAuthenticator returns an Authenticator. It refuses a nil p.Validator or
@@ -137,6 +142,7 @@ func NewAuthenticator(p AuthenticatorParams) (*Authenticator, error) {
 		events:          p.Events,
 		apiKeys:         p.APIKeys,
 		cachePrivileged: p.Policy.CachePrivileged,
+		traced:          p.Tracing.Enabled(),
 	}
 	a.remote, _ = p.Revocation.(*RemoteRevocationClient)
 	if a.hierarchy.IsZero() {
@@ -201,6 +207,7 @@ func (a *Authenticator) guard(rule func(*User) Reason, privileged bool) gin.Hand
 			a.deny(c, &denial{kind: denyForbidden, reason: reason, err: ErrInsufficientRole})
 			return
 		}
+		a.traceOutcome(c, "")
 		c.Next()
 	}
 }
@@ -437,6 +444,7 @@ func (a *Authenticator) deny(c *gin.Context, d *denial) {
 	if a.observer != nil {
 		a.observer.AuthFailed(d.logReason())
 	}
+	a.traceOutcome(c, d.logReason())
 	if ce := a.log.Check(level, msg); ce != nil {
 		fields := []zap.Field{
 			zap.String("reason", string(d.logReason())),

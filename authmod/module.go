@@ -12,6 +12,7 @@ import (
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/phase"
 	"github.com/m8fx/kit/settingsmod"
+	"github.com/m8fx/kit/tracemod"
 )
 
 // Module provides authentication to an m8fx app (m8fx.Module includes it):
@@ -77,6 +78,9 @@ type moduleDeps struct {
 	Settings  *settingsmod.Settings
 	Logger    *zap.Logger `optional:"true"`
 	Observer  Observer    `optional:"true"`
+	// Tracing, when enabled, makes the calls to the auth service client
+	// spans (see tracing.go).
+	Tracing *tracemod.Tracing `optional:"true"`
 }
 
 // provideObserver feeds the auth metrics when the app has metrics with the
@@ -102,6 +106,7 @@ func provideValidator(d moduleDeps) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.TraceWith(d.Tracing)
 	d.Lifecycle.Append(fx.Hook{
 		OnStart: v.Start,
 		OnStop:  func(context.Context) error { return v.Close() },
@@ -135,8 +140,9 @@ type apiKeyDeps struct {
 	Lifecycle fx.Lifecycle
 	Settings  *settingsmod.Settings
 	Auth      InternalAuth
-	Logger    *zap.Logger    `optional:"true"`
-	Observer  APIKeyObserver `optional:"true"`
+	Logger    *zap.Logger       `optional:"true"`
+	Observer  APIKeyObserver    `optional:"true"`
+	Tracing   *tracemod.Tracing `optional:"true"`
 }
 
 // provideAPIKeyClient builds the API-key introspection client when
@@ -155,6 +161,7 @@ func provideAPIKeyClient(d apiKeyDeps) (*APIKeyClient, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.TraceWith(d.Tracing)
 	d.Lifecycle.Append(fx.StopHook(c.Close))
 	return c, nil
 }
@@ -196,7 +203,12 @@ func provideInternalAuth(d moduleDeps) (InternalAuth, error) {
 		return nil, err
 	}
 	cfg.Logger = d.Logger
-	return NewInternalAuth(cfg)
+	c, err := NewInternalAuth(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.TraceWith(d.Tracing)
+	return c, nil
 }
 
 // noPrivateCalls is the InternalAuth of an app without INTROSPECTION_URL.
@@ -212,8 +224,9 @@ type eventStreamDeps struct {
 
 	Settings *settingsmod.Settings
 	Auth     InternalAuth
-	Logger   *zap.Logger   `optional:"true"`
-	Observer EventObserver `optional:"true"`
+	Logger   *zap.Logger       `optional:"true"`
+	Observer EventObserver     `optional:"true"`
+	Tracing  *tracemod.Tracing `optional:"true"`
 }
 
 // provideEventStream builds the auth event stream when EVENT_STREAM_ENABLED
@@ -227,7 +240,12 @@ func provideEventStream(d eventStreamDeps) (*EventStream, error) {
 		return nil, err
 	}
 	cfg.Auth, cfg.Logger, cfg.Observer = d.Auth, d.Logger, d.Observer
-	return NewEventStream(cfg)
+	s, err := NewEventStream(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.TraceWith(d.Tracing)
+	return s, nil
 }
 
 // startEventStream appends the event stream's hook after the revocation
@@ -256,7 +274,8 @@ type revocationDeps struct {
 	Logger    *zap.Logger `optional:"true"`
 	Observer  Observer    `optional:"true"`
 	Auth      InternalAuth
-	Events    *EventStream `optional:"true"`
+	Events    *EventStream      `optional:"true"`
+	Tracing   *tracemod.Tracing `optional:"true"`
 }
 
 // provideRevocationChecker builds the checker of TOKEN_MODE
@@ -275,6 +294,7 @@ func provideRevocationChecker(d revocationDeps) (RevocationChecker, error) {
 		return nil, err
 	}
 	if rc, ok := c.(*RemoteRevocationClient); ok {
+		rc.TraceWith(d.Tracing)
 		if d.Events != nil {
 			d.Events.subscribe(rc.sink())
 		}

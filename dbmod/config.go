@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/m8fx/kit/settingsmod"
 )
 
@@ -71,6 +73,9 @@ type Config struct {
 	// LogQueryText adds the SQL text to those entries. bun interpolates bound
 	// values into the text, so the module sets it only in ENVIRONMENT=local.
 	LogQueryText bool
+	// QueryHooks are added to the bun DB after the query logger, e.g.
+	// [NewTracingHook] (the module adds it when tracing is on).
+	QueryHooks []bun.QueryHook
 }
 
 // Table returns name with the TABLES_PREFIX: "app_items" for "items" with

@@ -136,6 +136,9 @@ func (d *DB) Start(ctx context.Context) error {
 	if d.cfg.LogQueries {
 		b = b.WithQueryHook(queryLogger{log: d.log, text: d.cfg.LogQueryText, redact: redact})
 	}
+	for _, h := range d.cfg.QueryHooks {
+		b = b.WithQueryHook(h)
+	}
 	d.bun.Store(b)
 	d.log.Info("database connected", zap.String("kind", string(d.cfg.Kind)), zap.String("target", d.cfg.Target),
 		zap.Int("max_open_conns", d.cfg.MaxOpenConns), zap.Duration("conn_max_lifetime", d.cfg.ConnMaxLifetime))

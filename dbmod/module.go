@@ -10,6 +10,8 @@ import (
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/phase"
+	"github.com/m8fx/kit/settingsmod"
+	"github.com/m8fx/kit/tracemod"
 )
 
 // Module gives an m8fx app its database:
@@ -50,12 +52,19 @@ type moduleDBParams struct {
 	Config     Config
 	Logger     *zap.Logger
 	Migrations []*migrate.Migrations `group:"m8fx.dbmod.migrations"`
+	// Tracing, when enabled, adds the query spans (see tracingHookFor).
+	Tracing  *tracemod.Tracing     `optional:"true"`
+	Settings *settingsmod.Settings `optional:"true"`
 }
 
 // newModuleDB builds the DB and appends its hook (to phase.Resources, see
 // Module).
 func newModuleDB(p moduleDBParams) (*DB, error) {
-	db, err := New(p.Config, p.Logger.Named("db"))
+	cfg := p.Config
+	if p.Tracing.Enabled() {
+		cfg.QueryHooks = append(cfg.QueryHooks, tracingHookFor(p.Tracing, cfg, p.Settings))
+	}
+	db, err := New(cfg, p.Logger.Named("db"))
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,8 @@ type RevocationServer struct {
 	calls     atomic.Int64
 	exchanges atomic.Int64
 
+	traceparents traceparents // jti-status requests' (revocation_traceparent.go)
+
 	// apiKeyState is the API-key introspection endpoint's (api_key_server.go).
 	apiKeyState *apiKeyState
 
@@ -357,6 +359,7 @@ func (s *RevocationServer) route(w http.ResponseWriter, r *http.Request) {
 
 func (s *RevocationServer) serveStatus(w http.ResponseWriter, r *http.Request) {
 	s.calls.Add(1)
+	s.traceparents.record(r)
 	// Read the body first: only then does net/http notice a client that
 	// hangs up (and cancel r.Context()) while the request is held or delayed.
 	data, readErr := io.ReadAll(io.LimitReader(r.Body, 64<<10))

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/settingsmod"
+	"github.com/m8fx/kit/tracemod"
 )
 
 // EngineParams are the inputs of [NewEngine].
@@ -20,12 +21,15 @@ type EngineParams struct {
 	Routes     []Routes     `group:"m8fx.httpmod.routes"`
 	RootRoutes []Routes     `group:"m8fx.httpmod.root_routes"`
 	Middleware []Middleware `group:"m8fx.httpmod.middleware"`
+	// Tracing, when enabled, adds the server-span middleware
+	// ([NewTracingMiddleware]); nil or off installs nothing.
+	Tracing *tracemod.Tracing `optional:"true"`
 }
 
 // NewEngine builds the service's gin engine with the kit's fixed middleware
 // order, outermost first:
 //
-//	request id -> recovery -> access log -> Middleware by priority
+//	request id -> [tracing] -> recovery -> access log -> Middleware by priority
 //	(metrics, security headers, trusted hosts, CORS slots, then the service's) -> routes
 //
 // Routes from [AsRoutes] are mounted under API_PREFIX, routes from
@@ -56,7 +60,15 @@ func NewEngine(p EngineParams) (*gin.Engine, error) {
 		return nil, fmt.Errorf("httpmod: trusted proxies: %w", err)
 	}
 
-	e.Use(requestIDMiddleware(p.Logger), recoveryMiddleware(p.Logger), accessLogMiddleware(p.Logger))
+	e.Use(requestIDMiddleware(p.Logger))
+	if tracingEnabled(p.Tracing) {
+		ts, err := p.Settings.Tracing()
+		if err != nil {
+			return nil, fmt.Errorf("httpmod: tracing: %w", err)
+		}
+		e.Use(NewTracingMiddleware(p.Tracing, ts.RequestHeaders))
+	}
+	e.Use(recoveryMiddleware(p.Logger), accessLogMiddleware(p.Logger))
 	for _, m := range mw {
 		e.Use(m.Handler)
 	}

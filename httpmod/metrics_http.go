@@ -40,10 +40,13 @@ func DurationBuckets() []float64 {
 // as the 500 the recovery answers; a request whose client went away before
 // an answer was written as 499 ([StatusClientClosedRequest]). It does not look at METRICS_ENABLED
 // ([MetricsModule] does); calling it twice on one registry is an error.
-func NewMetricsMiddleware(m *Metrics) (Middleware, error) {
+func NewMetricsMiddleware(m *Metrics, opts ...MetricsOption) (Middleware, error) {
 	h, err := newHTTPMetrics(m)
 	if err != nil {
 		return Middleware{}, err
+	}
+	for _, o := range opts {
+		o(h)
 	}
 	return Middleware{Name: NameMetrics, Priority: PriorityMetrics, Handler: h.handle}, nil
 }
@@ -54,6 +57,9 @@ type httpMetrics struct {
 	duration *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
 	status   *prometheus.CounterVec
+	// exemplars adds the trace id of sampled requests to the durations
+	// ([WithTraceExemplars]).
+	exemplars bool
 
 	// children caches the metric children of each (method, endpoint,
 	// status) seen, so the hot path is one lock-free map read: the map is
@@ -149,7 +155,7 @@ func (h *httpMetrics) observe(c *gin.Context, status int, start time.Time) {
 		ch.requests.Inc()
 	}
 	if ch.duration != nil {
-		ch.duration.Observe(time.Since(start).Seconds())
+		observeDuration(h.exemplars, ch.duration, c.Request, time.Since(start).Seconds())
 	}
 	if ch.errors != nil {
 		ch.errors.Inc()

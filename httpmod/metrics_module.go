@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/m8fx/kit/settingsmod"
+	"github.com/m8fx/kit/tracemod"
 )
 
 // MetricsModule provides the app's [*Metrics] (with every collector
@@ -35,13 +36,26 @@ func newModuleMetrics(p metricsParams) (*Metrics, error) {
 	return NewMetrics(MetricsConfigFromSettings(p.Settings), p.Collectors...)
 }
 
+// metricsSlotParams are the inputs of metricsMiddlewareSlot.
+type metricsSlotParams struct {
+	fx.In
+
+	Metrics *Metrics
+	Tracing *tracemod.Tracing `optional:"true"`
+}
+
 // metricsMiddlewareSlot gives the middleware group no entry when metrics are
-// off.
-func metricsMiddlewareSlot(m *Metrics) ([]Middleware, error) {
+// off; with tracing on, the durations carry trace exemplars.
+func metricsMiddlewareSlot(p metricsSlotParams) ([]Middleware, error) {
+	m := p.Metrics
 	if !m.Enabled() {
 		return nil, nil
 	}
-	mw, err := NewMetricsMiddleware(m)
+	var opts []MetricsOption
+	if p.Tracing.Enabled() {
+		opts = append(opts, WithTraceExemplars())
+	}
+	mw, err := NewMetricsMiddleware(m, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/securitymod"
 	"github.com/m8fx/kit/settingsmod"
+	"github.com/m8fx/kit/tracemod"
 )
 
 // defaultStopTimeout bounds the whole stop: up to 60 s of drain and 30 s of
@@ -18,7 +19,7 @@ import (
 const defaultStopTimeout = 90 * time.Second
 
 // Module is the m8fx bundle: settings, logger (also used for fx's own events),
-// health, authentication (token validation, roles, guards, revocation), HTTP
+// tracing (tracemod), health, authentication (token validation, roles, guards, revocation), HTTP
 // (with metrics, CORS, trusted hosts, security headers and the API docs) and
 // the start/stop lifecycle (startup validators, ready flag, drain). Databases
 // stay opt-in (dbmod.Module), in any position among the options.
@@ -47,6 +48,10 @@ var Module = fx.Options(
 		),
 		settingsmod.Module,
 		fx.Provide(newAppHooks, newValidatorRegistry),
+		// Tracing: the provider that the HTTP, auth and database
+		// instrumentation take (off, and installing nothing, without an
+		// OTEL_* exporter or endpoint).
+		tracemod.Module,
 		healthmod.Module,
 		metaModule, // GET {API_PREFIX}/meta and /ping
 		authmod.Module,
