@@ -19,6 +19,7 @@ import (
 
 	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/fxtest_helpers"
+	"github.com/m8fx/kit/phase"
 	"github.com/m8fx/kit/tracemod"
 )
 
@@ -244,6 +245,45 @@ func assertNoSecretInSpans(t *testing.T, spans []*tracepb.Span, secrets ...strin
 		check(s.GetName(), s.GetAttributes())
 		for _, e := range s.GetEvents() {
 			check(s.GetName()+" event "+e.GetName(), e.GetAttributes())
+		}
+	}
+}
+
+// TestTracingLifecycle: the tracer provider starts before the HTTP listen
+// and, at stop, is shut down after the HTTP shutdown and before the
+// database pool closes; with tracing off it has no hook at all.
+func TestTracingLifecycle(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		recv := newOTLPReceiver(t)
+		hooks, record := fxtest_helpers.RecordHooks()
+		env := map[string]string{}
+		if on {
+			env["OTEL_EXPORTER_OTLP_ENDPOINT"] = recv.URL
+		}
+		app := newItemsApp(t, fxtest_helpers.WithSQLite(), fxtest_helpers.WithEnv(env), fxtest_helpers.WithOptions(record))
+		app.Stop(t)
+		index := func(list []string, entry string) int {
+			for i, e := range list {
+				if e == entry {
+					return i
+				}
+			}
+			return -1
+		}
+		start, stop := hooks.Order(phase.Starting), hooks.Order(phase.Stopping)
+		const tracingHook, httpHook, dbHook = "auth:tracemod.provideTracing", "serve:httpmod.registerServer", "resources:dbmod.newModuleDB"
+		if !on {
+			if index(start, tracingHook) >= 0 {
+				t.Errorf("tracing off but a tracing hook ran: %v", start)
+			}
+			continue
+		}
+		if ts, hs := index(start, tracingHook), index(start, httpHook); ts < 0 || hs < 0 || ts > hs {
+			t.Errorf("start order %v: tracing must start before the HTTP listen", start)
+		}
+		ts, hs, ds := index(stop, tracingHook), index(stop, httpHook), index(stop, dbHook)
+		if ts < 0 || hs < 0 || ds < 0 || !(hs < ts && ts < ds) {
+			t.Errorf("stop order %v: want the HTTP shutdown, then tracing, then the pool", stop)
 		}
 	}
 }
