@@ -6,11 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/m8fx/kit/settingsmod"
 )
@@ -114,5 +117,32 @@ func TestShutdownBounded(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("shutdown took %v", d)
+	}
+}
+
+// TestExportFailuresQuiet: a collector on loopback that refuses every
+// export gives one warning per interval, however many exports fail.
+func TestExportFailuresQuiet(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.Error(w, "bad request", http.StatusBadRequest) // not retried
+	}))
+	defer srv.Close()
+	core, logs := observer.New(zap.WarnLevel)
+	tr := mustNew(t, Config{Logger: zap.New(core), Settings: settingsmod.TracingSettings{
+		Enabled: true, Exporter: "otlp", Protocol: "http/protobuf", Endpoint: srv.URL + "/v1/traces", Sampler: "always_on"}})
+	for range 4 {
+		_, span := tr.Tracer("test").Start(t.Context(), "refused")
+		span.End()
+		if err := tr.ForceFlush(t.Context()); err != nil {
+			t.Fatalf("flush returned the export failure: %v", err)
+		}
+	}
+	if calls.Load() != 4 {
+		t.Fatalf("%d exports, want 4", calls.Load())
+	}
+	if n := logs.FilterMessageSnippet("trace export failed").Len(); n != 1 {
+		t.Errorf("%d warnings for 4 failed exports, want 1", n)
 	}
 }
