@@ -62,7 +62,7 @@ func APIKeyPrincipalFromContext(ctx context.Context) (*APIKeyPrincipal, bool) {
 // most writer: a min above writer, or unknown to the hierarchy, fails the
 // route's declaration with one line.
 //
-// Answers: no or empty key, or an inactive one: 401 {"detail":"Invalid or
+// Answers: no or empty key, one over [MaxAPIKeyLength], or an inactive one: 401 {"detail":"Invalid or
 // expired API key"} (no WWW-Authenticate); capability too low: 403; the
 // auth service's 429: 429 with its Retry-After; no usable answer: 503
 // {"detail":"API key verification unavailable."}.
@@ -71,6 +71,10 @@ func (a *Authenticator) RequireAPIKey(min Role) httpmod.Guard {
 	g.err = a.checkKeyCapability(min)
 	return g
 }
+
+// MaxAPIKeyLength bounds an X-API-Key value: a longer one is answered 401
+// without introspection (it is not sent to the auth service).
+const MaxAPIKeyLength = 512
 
 // RequireBearerOrAPIKey returns the guard of a route that both people and
 // machines call. A request with an Authorization header is judged as a
@@ -164,6 +168,10 @@ func (a *Authenticator) admitAPIKey(c *gin.Context, min Role) bool {
 		return false
 	}
 	key := strings.TrimSpace(values[0])
+	if len(key) > MaxAPIKeyLength { // never sent: no issuer key is that long
+		a.refuseKey(c, http.StatusUnauthorized, bodyInvalidAPIKey, "api_key_too_long", nil)
+		return false
+	}
 	p, err := a.apiKeys.Introspect(c.Request.Context(), key)
 	var limited *APIKeyRateLimitError
 	switch {
@@ -188,6 +196,7 @@ func (a *Authenticator) admitAPIKey(c *gin.Context, min Role) bool {
 	}
 	uc := &userContext{Context: c.Request.Context(), by: a, key: p}
 	c.Request = c.Request.WithContext(uc)
+	a.traceOutcome(c, "")
 	return true
 }
 
@@ -197,6 +206,7 @@ func (a *Authenticator) refuseKey(c *gin.Context, status int, body string, reaso
 	if a.observer != nil {
 		a.observer.AuthFailed(reason)
 	}
+	a.traceOutcome(c, reason)
 	if status == http.StatusServiceUnavailable {
 		c.Header("Retry-After", RetryAfterSeconds)
 		a.log.Warn("API-key verification unavailable", append(fields, zap.String("reason", string(reason)),

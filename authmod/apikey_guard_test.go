@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.uber.org/fx"
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/m8fx/kit/authmod"
 	"github.com/m8fx/kit/fxtest_helpers"
@@ -45,7 +45,7 @@ func keyRoutes(auth *authmod.Authenticator) httpmod.Routes {
 	})
 }
 
-func startKeyApp(t *testing.T, extra map[string]string, opts ...fx.Option) *keyApp {
+func startKeyApp(t *testing.T, extra map[string]string, opts ...fxtest_helpers.Option) *keyApp {
 	t.Helper()
 	a := &keyApp{rev: fxtest_helpers.NewRevocationServer(t, fxtest_helpers.RevocationClient("items-svc", "")), is: fxtest_helpers.NewIssuer(t, "HS256")}
 	env := a.is.Env()
@@ -58,11 +58,11 @@ func startKeyApp(t *testing.T, extra map[string]string, opts ...fx.Option) *keyA
 	for k, v := range extra {
 		env[k] = v
 	}
-	a.App = fxtest_helpers.New(t,
+	a.App = fxtest_helpers.New(t, append([]fxtest_helpers.Option{
 		fxtest_helpers.WithEnv(env),
-		fxtest_helpers.WithOptions(append(opts, httpmod.AsRoutes(keyRoutes))...),
+		fxtest_helpers.WithOptions(httpmod.AsRoutes(keyRoutes)),
 		fxtest_helpers.Populate(&a.keys),
-	)
+	}, opts...)...)
 	a.client = &http.Client{Timeout: 10 * time.Second}
 	return a
 }
@@ -106,6 +106,7 @@ func TestAPIKeyGuardAnswers(t *testing.T) {
 		{"blank key", http.MethodGet, "/read", "   ", 401, invalid},
 		{"unknown key", http.MethodGet, "/read", "fxk_nope", 401, invalid},
 		{"inactive key", http.MethodGet, "/read", inactive, 401, invalid},
+		{"key over MaxAPIKeyLength", http.MethodGet, "/read", strings.Repeat("k", authmod.MaxAPIKeyLength+1), 401, invalid},
 		{"reader key reads", http.MethodGet, "/read", reader, 200, ""},
 		{"user key below reader", http.MethodGet, "/read", userKey, 403, forbidden},
 		{"read-only writer key on a writer route", http.MethodPost, "/write", writerRO, 403, forbidden},
@@ -130,6 +131,40 @@ func TestAPIKeyGuardAnswers(t *testing.T) {
 	}
 	if a.Logs.FilterMessageSnippet(reader).Len() != 0 || strings.Contains(a.allLogs(), reader) {
 		t.Fatal("a raw key appears in the logs")
+	}
+	if calls, want := a.rev.APIKeyCalls(), len(cases)-3; calls != want { // missing, blank and too long: no call
+		t.Errorf("introspection calls = %d, want %d", calls, want)
+	}
+}
+
+// TestAPIKeyGuardTracing: with tracing on, the API-key guard records its
+// outcome on the request's span (the reason code on a refusal, never the
+// key), like the bearer guard.
+func TestAPIKeyGuardTracing(t *testing.T) {
+	rec := fxtest_helpers.NewSpanRecorder()
+	a := startKeyApp(t, nil, fxtest_helpers.RecordSpans(rec))
+	key := a.rev.CreateAPIKey(fxtest_helpers.APIKeyRole("reader"))
+	if status, _, body := a.call(t, http.MethodGet, "/read", "X-API-Key", key); status != http.StatusOK {
+		t.Fatalf("GET /read: %d %s", status, body)
+	}
+	allowed := rec.Require(t, "GET /api/read", attribute.Int("http.response.status_code", http.StatusOK))
+	if ev := guardEvent(allowed); ev["auth.outcome"] != "allowed" {
+		t.Errorf("guard event %v, want allowed", ev)
+	}
+	rec.Reset()
+	if status, _, _ := a.call(t, http.MethodPost, "/write", "X-API-Key", key); status != http.StatusForbidden {
+		t.Fatalf("POST /write with a reader key: %d", status)
+	}
+	denied := rec.Require(t, "POST /api/write", attribute.Int("http.response.status_code", http.StatusForbidden))
+	if ev := guardEvent(denied); ev["auth.outcome"] != "denied" || ev["auth.reason"] != "api_key_capability" {
+		t.Errorf("guard event %v, want denied with api_key_capability", ev)
+	}
+	for _, s := range append(rec.Ended(), allowed, denied) {
+		for _, kv := range s.Attributes() {
+			if strings.Contains(kv.Value.String(), key) {
+				t.Errorf("%s: attribute %s holds the key", s.Name(), kv.Key)
+			}
+		}
 	}
 }
 
