@@ -101,7 +101,8 @@ func keysUnavailable(cause error) error {
 // the Reason* constants from [ReasonMissing] to [ReasonKeysUnavailable]. It
 // returns "" for nil, [ReasonKeysUnavailable] for any error wrapping
 // [ErrKeysUnavailable], [ReasonInvalid] for other errors wrapping
-// [ErrInvalidToken], and [ReasonError] otherwise.
+// [ErrInvalidToken], the failure reason of an [APIKeyClient.Introspect]
+// error that has one ([APIKeyFailureReason]), and [ReasonError] otherwise.
 func ReasonOf(err error) Reason {
 	if err == nil {
 		return ""
@@ -109,6 +110,9 @@ func ReasonOf(err error) Reason {
 	var te *tokenError
 	if errors.As(err, &te) {
 		return te.reason
+	}
+	if r := APIKeyFailureReason(err); r != "" {
+		return r
 	}
 	switch {
 	case errors.Is(err, ErrKeysUnavailable):

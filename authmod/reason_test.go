@@ -21,6 +21,8 @@ func TestReasonOf(t *testing.T) {
 		{fmt.Errorf("x: %w", ErrKeysUnavailable), ReasonKeysUnavailable},
 		{fmt.Errorf("x: %w", ErrInvalidToken), ReasonInvalid},
 		{errors.New("boom"), ReasonError},
+		{fmt.Errorf("guard: %w", apiKeyFail(APIKeyReasonCircuitOpen, "open")), APIKeyReasonCircuitOpen},
+		{ErrAPIKeyInactive, ReasonError}, // an answer, not a failure: no failure reason
 	}
 	for _, tc := range cases {
 		if got := ReasonOf(tc.err); got != tc.want {
