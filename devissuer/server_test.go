@@ -2,6 +2,7 @@ package devissuer
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -177,5 +179,74 @@ func TestOpenRefusesCorruptState(t *testing.T) {
 	_, err := Open(Config{Dir: dir, BaseURL: "http://127.0.0.1:9000"})
 	if err == nil || !strings.Contains(err.Error(), "not a dev-issuer state file") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestConcurrentActions: mints, revocations, API keys, rotations and
+// jti-status calls at once keep the state consistent (run with -race), and
+// the state file read back after them holds every minted token.
+func TestConcurrentActions(t *testing.T) {
+	ti := startIssuer(t, "", func(c *Config) { c.Algorithm = "ES256" })
+	const n = 16
+	minted := make(chan Minted, n)
+	errs := make(chan error, 4*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			m, err := ti.Mint(TokenSpec{Role: "writer"})
+			if err != nil {
+				errs <- err
+				return
+			}
+			minted <- m
+			if i%2 == 0 {
+				if _, err := ti.RevokeJTI(m.JTI); err != nil {
+					errs <- err
+				}
+			}
+			if _, err := ti.CreateAPIKey(APIKeySpec{Owner: m.Sub}); err != nil {
+				errs <- err
+			}
+			if i%5 == 0 {
+				if _, err := ti.Rotate(); err != nil {
+					errs <- err
+				}
+			}
+			// Not ti.do: t.Fatal must not run outside the test's goroutine.
+			req, _ := http.NewRequest(http.MethodPost, ti.URL(PathJTIStatus),
+				strings.NewReader(`{"jti":"`+m.JTI+`","expected_user_id":"`+m.Sub+`","schema_version":"2"}`))
+			bs := ti.bootstrap()
+			req.Header.Set(bs[0], bs[1])
+			req.Header.Set(bs[2], bs[3])
+			resp, err := ti.http.Client().Do(req)
+			if err != nil {
+				errs <- err
+				return
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				errs <- fmt.Errorf("jti-status: %d", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	close(minted)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	st, err := loadState(ti.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for m := range minted {
+		count++
+		if st.Tokens[m.JTI] == nil {
+			t.Errorf("token %s is not in the saved state", m.JTI)
+		}
+	}
+	if count != n || len(st.APIKeys) != n || len(st.Revoked) != n/2 || len(st.Keys) != 2 {
+		t.Errorf("saved state: %d tokens minted, %d API keys, %d revoked, %d keys", count, len(st.APIKeys), len(st.Revoked), len(st.Keys))
 	}
 }
