@@ -84,7 +84,7 @@ func (s *Server) InjectFault(f Fault) (Fault, error) {
 	s.faults[f.Kind] = f
 	s.mu.Unlock()
 	if f.Kind == FaultStreamDrop {
-		s.hub.cutAll()
+		s.hub.CutAll()
 	}
 	s.cfg.Logger.Sugar().Infof("fault %s injected for %s", f.Kind, f.For)
 	return f, nil

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/m8fx/kit/authevent"
+	"github.com/m8fx/kit/internal/ssefeed"
 )
 
 // Every scope a consumer may be granted.
@@ -22,7 +23,7 @@ const (
 type Server struct {
 	cfg    Config
 	signer *authevent.Signer
-	hub    *hub
+	hub    *ssefeed.Hub
 
 	mu     sync.Mutex
 	st     *state
@@ -81,7 +82,7 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("devissuer: event signing key: %w", err)
 	}
-	s := &Server{cfg: cfg, signer: signer, st: st, hub: newHub(cfg.Now)}
+	s := &Server{cfg: cfg, signer: signer, st: st, hub: ssefeed.NewHub(cfg.Now())}
 	if err := s.loadKeysLocked(); err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ func (s *Server) saveLocked() error {
 // Close ends the open event streams. It does not close a listener: the
 // caller owns the http.Server.
 func (s *Server) Close() error {
-	s.hub.close()
+	s.hub.Close()
 	return nil
 }
 

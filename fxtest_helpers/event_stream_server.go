@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/m8fx/kit/authevent"
 	"github.com/m8fx/kit/internal/ssefeed"
 )
@@ -18,11 +16,6 @@ import (
 // its ": ping" comment unless [RevocationHeartbeat] says otherwise (the real
 // issuer: every 15 s).
 const DefaultRevocationHeartbeat = time.Second
-
-const (
-	eventRingSize   = 256 // events kept for Last-Event-ID resumes (as the issuer)
-	streamQueueSize = 64  // frames queued per connection before it is cut as slow (as the issuer)
-)
 
 // EventSignature says how [RevocationServer] signs the events it emits
 // (see [RevocationServer.SetEventSignature]).
@@ -39,30 +32,15 @@ const (
 	EventBadlySigned
 )
 
-// eventStream is the stream's state, guarded by RevocationServer.mu.
+// eventStream is the stream's state, guarded by RevocationServer.mu (the
+// hub has its own lock).
 type eventStream struct {
 	signer      *authevent.Signer
-	epoch       string // boot epoch (ns): the first part of every id
-	seq         int64  // the last id's sequence number
-	ring        []streamEvent
-	gapped      bool  // Gap was called:
-	gapSeq      int64 // ids up to this one are unresumable
-	conns       map[*streamConn]struct{}
+	hub         *ssefeed.Hub
 	connects    int
 	lastEventID string
 	notify      chan struct{} // closed (and replaced) at each accepted connection
 	signature   EventSignature
-}
-
-type streamEvent struct {
-	seq   int64
-	frame []byte
-}
-
-// streamConn is one open stream connection.
-type streamConn struct {
-	frames chan []byte
-	cut    chan struct{} // closed when the connection is to be cut
 }
 
 // RevocationSigningKey sets EVENT_SIGNING_KEY, the key events are signed
@@ -90,12 +68,7 @@ func (s *RevocationServer) initStream() {
 	if s.cfg.heartbeat <= 0 {
 		s.t.Fatalf("fxtest_helpers: NewRevocationServer: RevocationHeartbeat must be positive, got %v", s.cfg.heartbeat)
 	}
-	s.stream = eventStream{
-		signer: signer,
-		epoch:  strconv.FormatInt(time.Now().UnixNano(), 10),
-		conns:  map[*streamConn]struct{}{},
-		notify: make(chan struct{}),
-	}
+	s.stream = eventStream{signer: signer, hub: ssefeed.NewHub(time.Now()), notify: make(chan struct{})}
 }
 
 // SigningKey returns the EVENT_SIGNING_KEY events are signed with.
@@ -193,29 +166,15 @@ func (s *RevocationServer) SendRawEvent(eventType, data string) string {
 // Last-Event-ID gets "event: gap" first (and no replay). Open connections
 // are not affected; call [RevocationServer.DropStreams] to make the
 // client resume now.
-func (s *RevocationServer) Gap() {
-	s.set(func() { s.stream.gapped, s.stream.gapSeq = true, s.stream.seq })
-}
+func (s *RevocationServer) Gap() { s.stream.hub.MarkGap() }
 
 // DropStreams cuts every open stream connection abruptly (no end of the
 // chunked body: the client sees an unexpected EOF) and returns how many
 // were cut.
-func (s *RevocationServer) DropStreams() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := len(s.stream.conns)
-	for c := range s.stream.conns {
-		s.cutLocked(c)
-	}
-	return n
-}
+func (s *RevocationServer) DropStreams() int { return s.stream.hub.CutAll() }
 
 // StreamConnections returns how many stream connections are open.
-func (s *RevocationServer) StreamConnections() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.stream.conns)
-}
+func (s *RevocationServer) StreamConnections() int { return s.stream.hub.Connections() }
 
 // StreamConnects returns how many stream connections were accepted since
 // the server started (refused attempts are not counted).
@@ -283,66 +242,9 @@ func (s *RevocationServer) envelopeLocked(payload map[string]any) []byte {
 	return data
 }
 
-// publishLocked gives the event the next id, keeps it for resumes and
-// queues it on every open connection (a connection whose queue is full is
-// cut, as the issuer disconnects a slow reader).
+// publishLocked publishes an event on the stream (see [ssefeed.Hub.Publish]).
 func (s *RevocationServer) publishLocked(eventType string, data []byte) string {
-	st := &s.stream
-	st.seq++
-	id := st.epoch + "-" + strconv.FormatInt(st.seq, 10)
-	var b strings.Builder
-	b.WriteString("id: " + id + "\nevent: " + eventType + "\n")
-	for line := range strings.SplitSeq(string(data), "\n") {
-		b.WriteString("data: " + line + "\n")
-	}
-	b.WriteString("\n")
-	frame := []byte(b.String())
-	st.ring = append(st.ring, streamEvent{seq: st.seq, frame: frame})
-	if len(st.ring) > eventRingSize {
-		st.ring = slices.Clone(st.ring[len(st.ring)-eventRingSize:])
-	}
-	for c := range st.conns {
-		select {
-		case c.frames <- frame:
-		default:
-			s.cutLocked(c)
-		}
-	}
-	return id
-}
-
-func (s *RevocationServer) cutLocked(c *streamConn) {
-	if _, open := s.stream.conns[c]; open {
-		delete(s.stream.conns, c)
-		close(c.cut)
-	}
-}
-
-// resumeLocked decides what a connection presenting Last-Event-ID lastID
-// gets before live events: the frames after lastID, or a gap when lastID
-// cannot be resumed (malformed, another epoch, unknown, evicted, or before
-// a Gap).
-func (s *RevocationServer) resumeLocked(lastID string) (replay [][]byte, gap bool) {
-	if lastID == "" {
-		return nil, false
-	}
-	st := &s.stream
-	epoch, seqText, ok := strings.Cut(lastID, "-")
-	n, err := strconv.ParseInt(seqText, 10, 64)
-	switch {
-	case !ok || err != nil || epoch != st.epoch || n < 0 || n > st.seq:
-		return nil, true
-	case st.gapped && n <= st.gapSeq:
-		return nil, true
-	case n+1 < st.seq+1-int64(len(st.ring)): // the next event was evicted
-		return nil, true
-	}
-	for _, e := range st.ring {
-		if e.seq > n {
-			replay = append(replay, e.frame)
-		}
-	}
-	return replay, false
+	return s.stream.hub.Publish(eventType, data)
 }
 
 func (s *RevocationServer) serveStream(w http.ResponseWriter, r *http.Request) {
@@ -359,29 +261,19 @@ func (s *RevocationServer) serveStream(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, map[string]any{"detail": problem})
 		return
 	}
-	c := &streamConn{frames: make(chan []byte, streamQueueSize), cut: make(chan struct{})}
 	lastID := r.Header.Get("Last-Event-ID")
-	s.mu.Lock()
-	select {
-	case <-s.closing:
-		s.mu.Unlock()
+	feed, leave, ok := s.stream.hub.Subscribe(lastID, s.cfg.heartbeat)
+	if !ok {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"detail": "Service Unavailable"})
 		return
-	default:
 	}
-	replay, gap := s.resumeLocked(lastID)
+	defer leave()
+	s.mu.Lock()
 	st := &s.stream
-	st.conns[c] = struct{}{}
 	st.connects++
 	st.lastEventID = lastID
 	close(st.notify)
 	st.notify = make(chan struct{})
 	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.stream.conns, c)
-		s.mu.Unlock()
-	}()
-
-	ssefeed.Serve(w, r, ssefeed.Feed{Gap: gap, Replay: replay, Frames: c.frames, Cut: c.cut, Done: s.closing, Heartbeat: s.cfg.heartbeat})
+	ssefeed.Serve(w, r, feed)
 }

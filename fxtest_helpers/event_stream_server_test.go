@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/m8fx/kit/authevent"
 	"go.uber.org/goleak"
+
+	"github.com/m8fx/kit/authevent"
+	"github.com/m8fx/kit/internal/ssefeed"
 )
 
 // sseFrame is one dispatched event, or one comment line.
@@ -321,7 +323,7 @@ func TestEventStreamGap(t *testing.T) {
 	sub := uuid.NewString()
 	first := s.RevokeSession(sub, "j0")
 	epoch, _ := idParts(t, first)
-	for i := range eventRingSize {
+	for i := range ssefeed.RingSize {
 		s.RevokeSession(sub, fmt.Sprint("j", i+1))
 	}
 	latest := s.RevokeUser(sub)

@@ -176,6 +176,7 @@ func NewRevocationServer(t testing.TB, opts ...RevocationOption) *RevocationServ
 func (s *RevocationServer) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		s.stream.hub.Close()
 		s.release()
 		s.srv.Close()
 	})
