@@ -115,11 +115,14 @@ func TestSettingsSource(t *testing.T) {
 }
 
 // itemsvcBinary builds the service into a temporary directory.
-func itemsvcBinary(t *testing.T) string {
+func itemsvcBinary(t *testing.T) string { return goBuild(t, ".", "itemsvc") }
+
+// goBuild builds the command in pkg into a temporary directory as name.
+func goBuild(t *testing.T, pkg, name string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "itemsvc")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin := filepath.Join(t.TempDir(), name)
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
 	return bin
 }

@@ -21,14 +21,7 @@ import (
 // replicas.
 
 // m8fxBinary builds the m8fx CLI into a temporary directory.
-func m8fxBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "m8fx")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/m8fx").CombinedOutput(); err != nil {
-		t.Fatalf("go build m8fx: %v\n%s", err, out)
-	}
-	return bin
-}
+func m8fxBinary(t *testing.T) string { return goBuild(t, "../../cmd/m8fx", "m8fx") }
 
 // lines collects a process's output lines and signals the first line
 // matching each waited-for pattern.
