@@ -44,6 +44,7 @@ func (s *Server) ConsumerEnv() []EnvVar {
 		EnvVar{"EVENT_SIGNING_ENABLED", "true"},
 		EnvVar{"EVENT_SIGNING_KEY", s.st.EventSigningKey},
 		EnvVar{"API_KEY_INTROSPECTION_ENABLED", "true"},
+		EnvVar{"API_KEY_INTROSPECTION_URL", s.URL(PathAPIKeys)},
 	)
 }
 

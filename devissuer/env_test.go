@@ -27,7 +27,8 @@ func TestConsumerEnv(t *testing.T) {
 				t.Error("a value with a single quote was written")
 			}
 			if got["ACCESS_TOKEN_ALGORITHM"] != alg || got["TOKEN_MODE"] != "stateful" ||
-				got["INTROSPECTION_URL"] != ti.URL(PathJTIStatus) || got["SERVICE_TOKEN_EXCHANGE_ENABLED"] != "true" {
+				got["INTROSPECTION_URL"] != ti.URL(PathJTIStatus) || got["SERVICE_TOKEN_EXCHANGE_ENABLED"] != "true" ||
+				got["API_KEY_INTROSPECTION_URL"] != ti.URL(PathAPIKeys) {
 				t.Errorf("env %v", got)
 			}
 			if alg == "HS256" {
