@@ -14,8 +14,8 @@ import (
 // from `m8fx dev-issuer env` (RS256 over the JWKS, stateful revocation with
 // a 30 s positive cache, service tokens, the signed event stream), a minted
 // token answered 200, refused within 1 s after its revocation (the stream
-// evicts the cached answer), 503 while jti-status is down (fail_closed), and
-// 200 again once the fault is cleared.
+// evicts the cached answer), 503 while jti-status is down (fail_closed), 200
+// again once the fault is cleared, and an API key it created accepted.
 func TestProductionLikeQuickStart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs processes")
@@ -59,9 +59,34 @@ func TestProductionLikeQuickStart(t *testing.T) {
 	if code := get(t, http.MethodGet, items, fresh, nil); code != http.StatusOK {
 		t.Fatalf("GET after the fault cleared: %d", code)
 	}
-	for _, secret := range []string{token, fresh} {
+	var key struct {
+		Key string `json:"api_key"`
+	}
+	if err := json.Unmarshal([]byte(runM8fx(t, m8fx, "dev-issuer", "api-key", "-url", issuer, "-mode", "read_write")), &key); err != nil || key.Key == "" {
+		t.Fatalf("api-key output: %v", err)
+	}
+	if code := getWithKey(t, items, key.Key); code != http.StatusOK {
+		t.Fatalf("GET with an API key: %d", code)
+	}
+	for _, secret := range []string{token, fresh, key.Key} {
 		if strings.Contains(p.out.String(), secret) {
 			t.Error("itemsvc logged a token")
 		}
 	}
+}
+
+// getWithKey sends GET url with an X-API-Key and returns the status.
+func getWithKey(t *testing.T, url, key string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-API-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
 }
