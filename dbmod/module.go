@@ -10,7 +10,6 @@ import (
 	"github.com/m8fx/kit/healthmod"
 	"github.com/m8fx/kit/httpmod"
 	"github.com/m8fx/kit/phase"
-	"github.com/m8fx/kit/settingsmod"
 	"github.com/m8fx/kit/tracemod"
 )
 
@@ -53,8 +52,7 @@ type moduleDBParams struct {
 	Logger     *zap.Logger
 	Migrations []*migrate.Migrations `group:"m8fx.dbmod.migrations"`
 	// Tracing, when enabled, adds the query spans (see tracingHookFor).
-	Tracing  *tracemod.Tracing     `optional:"true"`
-	Settings *settingsmod.Settings `optional:"true"`
+	Tracing *tracemod.Tracing `optional:"true"`
 }
 
 // newModuleDB builds the DB and appends its hook (to phase.Resources, see
@@ -62,7 +60,7 @@ type moduleDBParams struct {
 func newModuleDB(p moduleDBParams) (*DB, error) {
 	cfg := p.Config
 	if p.Tracing.Enabled() {
-		cfg.QueryHooks = append(cfg.QueryHooks, tracingHookFor(p.Tracing, cfg, p.Settings))
+		cfg.QueryHooks = append(cfg.QueryHooks, tracingHookFor(p.Tracing, cfg))
 	}
 	db, err := New(cfg, p.Logger.Named("db"))
 	if err != nil {

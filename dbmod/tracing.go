@@ -12,7 +12,6 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/m8fx/kit/settingsmod"
 	"github.com/m8fx/kit/tracemod"
 )
 
@@ -133,8 +132,8 @@ func tableOf(e *bun.QueryEvent) string {
 	return name
 }
 
-// tracingHookFor is the module's tracing hook: statement text in
-// ENVIRONMENT=local only.
-func tracingHookFor(t *tracemod.Tracing, cfg Config, s *settingsmod.Settings) bun.QueryHook {
-	return NewTracingHook(t.TracerProvider(), TracingHookConfig{Kind: cfg.Kind, Name: cfg.Name, StatementText: s != nil && s.IsLocal()})
+// tracingHookFor is the module's tracing hook: statement text as the
+// tracing settings allow it (ENVIRONMENT=local only).
+func tracingHookFor(t *tracemod.Tracing, cfg Config) bun.QueryHook {
+	return NewTracingHook(t.TracerProvider(), TracingHookConfig{Kind: cfg.Kind, Name: cfg.Name, StatementText: t.Settings().StatementText})
 }

@@ -62,11 +62,7 @@ func NewEngine(p EngineParams) (*gin.Engine, error) {
 
 	e.Use(requestIDMiddleware(p.Logger))
 	if tracingEnabled(p.Tracing) {
-		ts, err := p.Settings.Tracing()
-		if err != nil {
-			return nil, fmt.Errorf("httpmod: tracing: %w", err)
-		}
-		e.Use(NewTracingMiddleware(p.Tracing, ts.RequestHeaders))
+		e.Use(NewTracingMiddleware(p.Tracing, p.Tracing.Settings().RequestHeaders))
 	}
 	e.Use(recoveryMiddleware(p.Logger), accessLogMiddleware(p.Logger))
 	for _, m := range mw {

@@ -147,6 +147,39 @@ func TestTracingOffInstallsNothing(t *testing.T) {
 	}
 }
 
+// TestEngineCapturesTracingHeaders: NewEngine takes the captured request
+// headers from the Tracing's settings; an uncaptured header (the bearer
+// token) never reaches the span.
+func TestEngineCapturesTracingHeaders(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tr, err := tracemod.New(tracemod.Config{SpanProcessors: []sdktrace.SpanProcessor{rec},
+		Settings: settingsmod.TracingSettings{Sampler: "always_on", SamplerArg: 1, RequestHeaders: []string{"X-Tenant"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tr.Shutdown(t.Context()) })
+	e, _ := newTestEngine(t, EngineParams{Tracing: tr, Routes: routes(func(r *Router) {
+		Handle(r, http.MethodGet, "/t", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	})})
+	serve(e, http.MethodGet, "/api/t", "X-Tenant", "acme", "Authorization", "Bearer secret-token")
+	spans := rec.Ended()
+	if len(spans) != 1 {
+		t.Fatalf("%d spans", len(spans))
+	}
+	var tenant bool
+	for _, kv := range spans[0].Attributes() {
+		if kv.Key == "http.request.header.x-tenant" && strings.Join(kv.Value.AsStringSlice(), ",") == "acme" {
+			tenant = true
+		}
+		if strings.Contains(kv.Value.String(), "secret-token") || strings.Contains(string(kv.Key), "authorization") {
+			t.Errorf("attribute %s = %s holds the Authorization header", kv.Key, kv.Value.String())
+		}
+	}
+	if !tenant {
+		t.Errorf("no http.request.header.x-tenant = [acme] in %v", spans[0].Attributes())
+	}
+}
+
 // TestTraceExemplars: with exemplars on, a sampled request's duration
 // carries its trace and span ids; an unsampled one none.
 func TestTraceExemplars(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 	"go.uber.org/zap"
+
+	"github.com/m8fx/kit/settingsmod"
 )
 
 // Tracing is an app's tracer provider and propagator. A nil *Tracing is
@@ -100,6 +102,16 @@ func (t *Tracing) Propagator() propagation.TextMapPropagator {
 		return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 	}
 	return t.propagator
+}
+
+// Settings returns the tracing settings t was built with (the zero value
+// for a nil Tracing): the instrumentation reads the captured request headers
+// and whether SQL text may go on spans there.
+func (t *Tracing) Settings() settingsmod.TracingSettings {
+	if t == nil {
+		return settingsmod.TracingSettings{}
+	}
+	return t.settings.Settings
 }
 
 // Describe returns the fields of the "tracing" start line: never the
