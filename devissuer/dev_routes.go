@@ -39,7 +39,11 @@ func (s *Server) devRoutes(mux *http.ServeMux, base string) {
 	}))
 	mux.Handle("POST "+base+"/rotate", s.dev(func(w http.ResponseWriter, _ *http.Request) {
 		kid, err := s.Rotate()
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrSharedSecret):
+			unprocessable(w, err)
+			return
+		case err != nil:
 			writeJSON(w, http.StatusInternalServerError, map[string]any{"detail": err.Error()})
 			return
 		}

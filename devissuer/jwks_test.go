@@ -2,8 +2,10 @@ package devissuer
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -88,4 +90,21 @@ func headerKID(t *testing.T, tok string) string {
 	}
 	kid, _ := parsed.Header["kid"].(string)
 	return kid
+}
+
+// TestRotateRefusesHS256: an HS256 secret is the consumers' ACCESS_SECRET_KEY;
+// rotating it would lock them out, so Rotate and /dev/rotate refuse it and
+// the key stays.
+func TestRotateRefusesHS256(t *testing.T) {
+	ti := startIssuer(t, "", func(c *Config) { c.Algorithm = "HS256" })
+	kids := ti.KeyIDs()
+	if _, err := ti.Rotate(); !errors.Is(err, ErrSharedSecret) {
+		t.Fatalf("Rotate: %v, want ErrSharedSecret", err)
+	}
+	if code, _, body := ti.do(t, http.MethodPost, "/dev/rotate", nil); code != http.StatusUnprocessableEntity || !strings.Contains(string(body), "RS256 or ES256") {
+		t.Errorf("/dev/rotate: %d %s, want 422", code, body)
+	}
+	if got := ti.KeyIDs(); !slices.Equal(got, kids) {
+		t.Errorf("kids %v, want %v unchanged", got, kids)
+	}
 }

@@ -3,6 +3,7 @@ package devissuer
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -129,10 +130,18 @@ func (s *Server) loadKeysLocked() error {
 	return nil
 }
 
+// ErrSharedSecret is the error of [Server.Rotate] on an HS256 issuer: its
+// secret is shared with the consumers (ACCESS_SECRET_KEY), not published,
+// so a new one would lock them out.
+var ErrSharedSecret = errors.New("needs RS256 or ES256 (an HS256 secret is shared with the consumers, not published)")
+
 // Rotate makes a new current signing key. The previous one stays in the
 // JWKS (tokens it signed keep verifying for the overlap); the one before
-// it is removed. It returns the new kid.
+// it is removed. It returns the new kid, or [ErrSharedSecret] for HS256.
 func (s *Server) Rotate() (string, error) {
+	if s.st.Alg == "HS256" {
+		return "", fmt.Errorf("devissuer: rotation %w", ErrSharedSecret)
+	}
 	k, err := newKey(s.st.Alg, s.cfg.Now())
 	if err != nil {
 		return "", err
@@ -153,9 +162,6 @@ func (s *Server) Rotate() (string, error) {
 	s.cfg.Logger.Info("signing key rotated")
 	return k.KID, nil
 }
-
-// Algorithm returns the algorithm access tokens are signed with.
-func (s *Server) Algorithm() string { return s.st.Alg }
 
 // KeyIDs returns the published key ids, current first.
 func (s *Server) KeyIDs() []string {

@@ -127,10 +127,9 @@ func serveDevIssuer(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	defer srv.Close()
 	if *rotate {
-		if srv.Algorithm() == "HS256" {
-			return fail(errors.New("-rotate needs RS256 or ES256 (an HS256 secret is shared with the consumers, not published)"))
-		}
-		if _, err := srv.Rotate(); err != nil {
+		if _, err := srv.Rotate(); errors.Is(err, devissuer.ErrSharedSecret) {
+			return fail(fmt.Errorf("-rotate %w", devissuer.ErrSharedSecret))
+		} else if err != nil {
 			return fail(err)
 		}
 	}
