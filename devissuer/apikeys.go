@@ -1,13 +1,11 @@
 package devissuer
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,13 +103,13 @@ func keyHash(raw string) string {
 
 // serveAPIKeyIntrospection answers an API-key introspection (schema 1).
 func (s *Server) serveAPIKeyIntrospection(w http.ResponseWriter, r *http.Request) {
-	data, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	data, readErr := readBody(r)
 	if _, ref := s.authorize(r, ScopeAPIKeyIntrospection); ref != nil {
 		s.refuse(w, r, ref)
 		return
 	}
 	if f, ok := s.fault(FaultAPIKeyRateLimit); ok {
-		w.Header().Set("Retry-After", retryAfterHeader(f.RetryAfter))
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"detail": "Too Many Requests"})
 		return
 	}
@@ -123,9 +121,7 @@ func (s *Server) serveAPIKeyIntrospection(w http.ResponseWriter, r *http.Request
 		APIKey        *string `json:"api_key"`
 		SchemaVersion *string `json:"schema_version"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if readErr != nil || dec.Decode(&req) != nil || req.APIKey == nil || *req.APIKey == "" ||
+	if readErr != nil || decodeStrict(data, &req) != nil || req.APIKey == nil || *req.APIKey == "" ||
 		req.SchemaVersion == nil || *req.SchemaVersion != "1" {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": `body must be {"api_key": "<key>", "schema_version": "1"}`})
 		return

@@ -2,9 +2,7 @@ package devissuer
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"math"
 	"net"
 	"net/http"
@@ -71,18 +69,16 @@ func (s *Server) dev(h http.HandlerFunc) http.Handler {
 	})
 }
 
-// decodeBody decodes a JSON body strictly into v.
+// decodeBody decodes a JSON body strictly into v (an empty body is {}).
 func decodeBody(r *http.Request, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	data, err := readBody(r)
 	if err != nil {
 		return errors.New("unreadable body")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		data = []byte("{}")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := decodeStrict(data, v); err != nil {
 		return errors.New("body is not the expected JSON object: " + err.Error())
 	}
 	return nil

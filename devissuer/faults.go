@@ -2,8 +2,8 @@ package devissuer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
-	"strconv"
 	"time"
 )
 
@@ -53,12 +53,8 @@ type faults map[string]Fault
 // InjectFault starts f (replacing an active fault of its kind) and returns
 // it with its end time.
 func (s *Server) InjectFault(f Fault) (Fault, error) {
-	known := false
-	for _, k := range faultKinds {
-		known = known || k == f.Kind
-	}
 	switch {
-	case !known:
+	case !slices.Contains(faultKinds, f.Kind):
 		return Fault{}, fmt.Errorf("fault kind %q: want one of %v", f.Kind, faultKinds)
 	case f.For < 0 || f.For > MaxFaultDuration:
 		return Fault{}, fmt.Errorf("fault duration %s: want up to %s", f.For, MaxFaultDuration)
@@ -123,5 +119,3 @@ func (s *Server) fault(kind string) (Fault, bool) {
 	}
 	return f, true
 }
-
-func retryAfterHeader(seconds int) string { return strconv.Itoa(seconds) }

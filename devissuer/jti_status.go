@@ -1,10 +1,7 @@
 package devissuer
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 )
@@ -21,7 +18,7 @@ type jtiStatusRequest struct {
 // token was minted at (v2, with the user's auth generation). A jti this
 // issuer never minted is inactive.
 func (s *Server) serveJTIStatus(w http.ResponseWriter, r *http.Request) {
-	data, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	data, readErr := readBody(r)
 	if _, ref := s.authorize(r, ScopeIntrospection); ref != nil {
 		s.refuse(w, r, ref)
 		return
@@ -64,10 +61,8 @@ func parseJTIStatus(data []byte, readErr error) (*jtiStatusRequest, error) {
 	if readErr != nil {
 		return nil, errors.New("unreadable body")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var req jtiStatusRequest
-	if err := dec.Decode(&req); err != nil {
+	if err := decodeStrict(data, &req); err != nil {
 		return nil, errors.New(`body must be {"jti": "...", "expected_user_id": "...", "schema_version": "2"}`)
 	}
 	switch {

@@ -2,7 +2,6 @@ package devissuer
 
 import (
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -47,13 +46,9 @@ func (s *Server) authorize(r *http.Request, scope string) (string, *refusal) {
 		}
 		return c.Subject, nil
 	}
-	id := r.Header.Get("X-Internal-Client")
-	if id == "" {
-		return "", &refusal{http.StatusUnauthorized, "Unauthorized", "no client credential (X-Internal-Client and X-Internal-Token, or a service token); legacy X-Internal-Token-only calls are refused"}
-	}
-	cl, ok := s.client(id, r.Header.Get("X-Internal-Token"))
-	if !ok {
-		return "", &refusal{http.StatusUnauthorized, "Unauthorized", "unknown client or wrong secret for X-Internal-Client " + strconvQuote(id)}
+	cl, ref := s.bootstrap(r)
+	if ref != nil {
+		return "", ref
 	}
 	if !slices.Contains(cl.Scopes, scope) {
 		return "", &refusal{http.StatusForbidden, "Forbidden", fmt.Sprintf("client %s is not granted scope %q", cl.ID, scope)}
@@ -61,30 +56,29 @@ func (s *Server) authorize(r *http.Request, scope string) (string, *refusal) {
 	return cl.ID, nil
 }
 
-// client returns the registered client id when secret is its secret
-// (compared in constant time).
-func (s *Server) client(id, secret string) (client, bool) {
+// bootstrap checks the bootstrap credential (X-Internal-Client and
+// X-Internal-Token, the secret compared in constant time) and returns the
+// registered client.
+func (s *Server) bootstrap(r *http.Request) (client, *refusal) {
+	id := r.Header.Get("X-Internal-Client")
+	if id == "" {
+		return client{}, &refusal{http.StatusUnauthorized, "Unauthorized", "no client credential (X-Internal-Client and X-Internal-Token, or a service token); legacy X-Internal-Token-only calls are refused"}
+	}
+	secret := r.Header.Get("X-Internal-Token")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range s.st.Clients {
-		if c.ID == id {
-			return c, secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) == 1
+		if c.ID == id && secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) == 1 {
+			return c, nil
 		}
 	}
-	return client{}, false
-}
-
-func (s *Server) serviceTokenKey() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, _ := hex.DecodeString(s.st.ServiceTokenKey)
-	return k
+	return client{}, &refusal{http.StatusUnauthorized, "Unauthorized", "unknown client or wrong secret for X-Internal-Client " + strconvQuote(id)}
 }
 
 // parseServiceToken verifies a service token of this issuer.
 func (s *Server) parseServiceToken(tok string) (*serviceClaims, error) {
 	var c serviceClaims
-	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.serviceTokenKey(), nil },
+	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return s.tokenKey, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(s.cfg.Issuer), jwt.WithExpirationRequired(),
 		jwt.WithTimeFunc(s.cfg.Now))
 	switch {

@@ -22,9 +22,10 @@ const (
 
 // Server is a dev issuer: its state, and the handler serving it.
 type Server struct {
-	cfg    Config
-	signer *authevent.Signer
-	hub    *ssefeed.Hub
+	cfg      Config
+	signer   *authevent.Signer
+	tokenKey []byte // the service tokens' HS256 key (state.ServiceTokenKey, decoded)
+	hub      *ssefeed.Hub
 
 	mu     sync.Mutex
 	st     *state
@@ -83,7 +84,11 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("devissuer: event signing key: %w", err)
 	}
-	s := &Server{cfg: cfg, signer: signer, st: st, hub: ssefeed.NewHub(cfg.Now())}
+	tokenKey, err := hex.DecodeString(st.ServiceTokenKey)
+	if err != nil || len(tokenKey) < 32 {
+		return nil, fmt.Errorf("devissuer: %s: the service-token key is not a 32-byte hex string", cfg.Dir)
+	}
+	s := &Server{cfg: cfg, signer: signer, tokenKey: tokenKey, st: st, hub: ssefeed.NewHub(cfg.Now())}
 	if err := s.loadKeysLocked(); err != nil {
 		return nil, err
 	}
@@ -197,7 +202,7 @@ const (
 	PathServiceToken = "/private/v1/service-token"
 	PathEventStream  = "/private/v1/events/stream"
 	PathAPIKeys      = "/private/v1/api-keys/introspect"
-	PathDev          = "/dev/"
+	PathDev          = "/dev" // the developer routes: PathDev + "/tokens", ...
 )
 
 // Handler returns the issuer's routes.
@@ -209,6 +214,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+p+PathServiceToken, s.serveServiceToken)
 	mux.HandleFunc("GET "+p+PathEventStream, s.serveEventStream)
 	mux.HandleFunc("POST "+p+PathAPIKeys, s.serveAPIKeyIntrospection)
-	s.devRoutes(mux, p+"/dev")
+	s.devRoutes(mux, p+PathDev)
 	return mux
 }

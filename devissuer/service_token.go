@@ -1,9 +1,6 @@
 package devissuer
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -14,25 +11,20 @@ import (
 	"go.uber.org/zap"
 )
 
-// maxBody bounds every request body the issuer reads.
-const maxBody = 64 << 10
-
 // serveServiceToken exchanges a bootstrap credential for a service token
 // carrying the requested scopes (each must be granted to the client).
 func (s *Server) serveServiceToken(w http.ResponseWriter, r *http.Request) {
-	id := r.Header.Get("X-Internal-Client")
-	cl, ok := s.client(id, r.Header.Get("X-Internal-Token"))
-	if id == "" || !ok {
-		s.refuse(w, r, &refusal{http.StatusUnauthorized, "Unauthorized", "service-token: no or wrong bootstrap credential"})
+	cl, ref := s.bootstrap(r)
+	if ref != nil {
+		ref.why = "service-token: " + ref.why
+		s.refuse(w, r, ref)
 		return
 	}
 	var req struct {
 		Scopes []string `json:"scopes"`
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err != nil || dec.Decode(&req) != nil || len(req.Scopes) == 0 || slices.Contains(req.Scopes, "") {
+	data, err := readBody(r)
+	if err != nil || decodeStrict(data, &req) != nil || len(req.Scopes) == 0 || slices.Contains(req.Scopes, "") {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": `body must be {"scopes": ["<scope>", ...]}`})
 		return
 	}
@@ -54,7 +46,7 @@ func (s *Server) serveServiceToken(w http.ResponseWriter, r *http.Request) {
 			Subject: cl.ID, Issuer: s.cfg.Issuer, ID: uuid.NewString(),
 			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
-	}).SignedString(s.serviceTokenKey())
+	}).SignedString(s.tokenKey)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"detail": "Internal Server Error"})
 		return
@@ -64,15 +56,4 @@ func (s *Server) serveServiceToken(w http.ResponseWriter, r *http.Request) {
 		"access_token": tok, "token_type": "bearer",
 		"expires_in": int64(math.Ceil(ttl.Seconds())), "scope": strings.Join(scopes, " "),
 	})
-}
-
-// writeJSON answers v as JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		status, data = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(data)
 }
